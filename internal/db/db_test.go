@@ -125,4 +125,3 @@ func TestOpenRejectsUnknownURL(t *testing.T) {
 		t.Fatalf("got %v; want an error that does not show the password", err)
 	}
 }
-

@@ -40,7 +40,6 @@ var BuiltinRoles = []IRRole{
 
 var roleKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,47}$`)
 
-
 // sortRoles puts built-in roles in catalogue order, then custom roles by key.
 func sortRoles(rs []IRRole) {
 	pos := map[string]int{}

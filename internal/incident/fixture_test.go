@@ -1,0 +1,86 @@
+package incident_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/org"
+)
+
+// world is an organisation with one person per org role, plus a second
+// organisation, on a fresh database.
+type world struct {
+	db         *db.DB
+	orgs       *org.Service
+	incidents  *incident.Service
+	clock      *clock
+	admin      context.Context
+	responder  context.Context
+	responder2 context.Context
+	viewer     context.Context
+	outsider   context.Context // admin of another organisation
+}
+
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time          { return c.t }
+func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func newWorld(t *testing.T, d *db.DB) *world {
+	t.Helper()
+	ctx := context.Background()
+	c := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	w := &world{db: d, clock: c, orgs: &org.Service{DB: d, Now: c.Now, Log: log}, incidents: &incident.Service{DB: d, Now: c.Now, Log: log}}
+	boot, err := w.orgs.Bootstrap(ctx, org.BootstrapInput{OrgName: "Acme Corp", Email: "admin@acme.test", Name: "Ada Admin", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminActor := &actor.Actor{UserID: boot.Admin.ID, OrgID: boot.Org.ID, Email: boot.Admin.Email, Name: boot.Admin.Name, Role: actor.Admin}
+	w.admin = actor.With(ctx, adminActor)
+	w.responder = w.member(t, "rita@acme.test", "Rita Responder", actor.Responder)
+	w.responder2 = w.member(t, "rob@acme.test", "Rob Responder", actor.Responder)
+	w.viewer = w.member(t, "vic@acme.test", "Vic Viewer", actor.Viewer)
+	other, err := w.orgs.Bootstrap(ctx, org.BootstrapInput{OrgName: "Other Inc", Email: "boss@other.test", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.outsider = actor.With(ctx, &actor.Actor{UserID: other.Admin.ID, OrgID: other.Org.ID, Email: other.Admin.Email, Role: actor.Admin})
+	return w
+}
+
+func (w *world) member(t *testing.T, email, name string, role actor.Role) context.Context {
+	t.Helper()
+	m, _, err := w.orgs.AddUser(w.admin, org.AddUserInput{Email: email, Name: name, Role: role, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := actor.From(w.admin)
+	return actor.With(context.Background(), &actor.Actor{UserID: m.ID, OrgID: a.OrgID, Email: m.Email, Name: m.Name, Role: role})
+}
+
+// MustDeclare declares an incident through the service, so validation and
+// the record run as in production.
+func MustDeclare(t *testing.T, s *incident.Service, ctx context.Context, in incident.DeclareInput) incident.Incident {
+	t.Helper()
+	if in.Title == "" {
+		in.Title = "Ransomware on file servers"
+	}
+	if in.Type == "" {
+		in.Type = "ransomware"
+	}
+	if in.Severity == "" {
+		in.Severity = "SEV2"
+	}
+	i, err := s.Declare(ctx, in)
+	if err != nil {
+		t.Fatalf("declare: %v", err)
+	}
+	return i
+}

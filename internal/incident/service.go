@@ -1,0 +1,404 @@
+package incident
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/audit"
+	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/record"
+)
+
+// Service owns the rules for incidents, rosters and tasks. Exported
+// methods begin and commit their own transaction.
+type Service struct {
+	DB  *db.DB
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Timeline entry kinds the incident service writes.
+const (
+	KindDeclared     = "incident_declared"
+	KindUpdated      = "incident_updated"
+	KindMilestone    = "milestone_set"
+	KindRoleAssigned = "role_assigned"
+	KindRoleReleased = "role_released"
+	KindHandover     = "role_handed_over"
+	KindTaskCreated  = "task_created"
+	KindTaskUpdated  = "task_updated"
+)
+
+func mustWrite(a *actor.Actor) error {
+	if !a.Role.CanWrite() {
+		return errs.Forbiddenf("your role (%s) can read incidents but not change them", a.Role)
+	}
+	return nil
+}
+
+// view loads an incident for reading and audits reads of restricted ones.
+func (s *Service) view(ctx context.Context, tx *db.Tx, ref, what string) (Incident, error) {
+	a := actor.From(ctx)
+	i, err := loadIncident(ctx, tx, a, ref)
+	if err != nil {
+		return i, err
+	}
+	if i.Restricted {
+		if err := audit.Write(ctx, tx, s.Now(), a, "", "restricted.read", "incident", i.ID, map[string]string{"ref": i.Ref, "view": what}); err != nil {
+			return i, err
+		}
+	}
+	return i, nil
+}
+
+// readRestricted runs fn in a transaction that can audit: a write
+// transaction when the incident is restricted, a read one otherwise.
+// Reads of ordinary incidents stay off the single SQLite writer.
+func (s *Service) readIncident(ctx context.Context, ref, what string, fn func(tx *db.Tx, i Incident) error) error {
+	restricted := false
+	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+		i, err := loadIncident(ctx, tx, actor.From(ctx), ref)
+		if err != nil {
+			return err
+		}
+		if i.Restricted {
+			restricted = true
+			return nil
+		}
+		return fn(tx, i)
+	})
+	if err != nil || !restricted {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *db.Tx) error {
+		i, err := s.view(ctx, tx, ref, what)
+		if err != nil {
+			return err
+		}
+		return fn(tx, i)
+	})
+}
+
+// DeclareInput declares an incident.
+type DeclareInput struct {
+	Title             string     `json:"title"`
+	Summary           string     `json:"summary"`
+	Type              Type       `json:"type"`
+	Severity          Severity   `json:"severity"`
+	Phase             Phase      `json:"phase"`
+	TLP               TLP        `json:"tlp"`
+	Restricted        bool       `json:"restricted"`
+	Tags              []string   `json:"tags"`
+	Ref               string     `json:"ref"`         // optional; allocated when empty
+	Commander         string     `json:"commander"`   // user ID or email; default: the declarer
+	DetectedAt        *time.Time `json:"detected_at"` // default: now
+	FirstCompromiseAt *time.Time `json:"first_compromise_at"`
+}
+
+// Declare creates an incident. The declarer becomes its incident commander
+// unless someone else is named, so a restricted incident is never created
+// invisible to the person who declared it.
+func (s *Service) Declare(ctx context.Context, in DeclareInput) (Incident, error) {
+	a := actor.From(ctx)
+	if err := mustWrite(a); err != nil {
+		return Incident{}, err
+	}
+	now := db.Time(s.Now())
+	var v errs.Validation
+	in.Title = strings.TrimSpace(in.Title)
+	checkTitle(&v, in.Title)
+	checkSummary(&v, "summary", in.Summary)
+	oneOf(&v, "type", in.Type, Types)
+	oneOf(&v, "severity", in.Severity, Severities)
+	if in.Phase == "" {
+		in.Phase = Phases[0]
+	}
+	oneOf(&v, "phase", in.Phase, Phases)
+	if in.TLP == "" {
+		in.TLP = "amber"
+	}
+	oneOf(&v, "tlp", in.TLP, TLPs)
+	tags := normaliseTags(&v, in.Tags)
+	in.Ref = strings.ToUpper(strings.TrimSpace(in.Ref))
+	if in.Ref != "" && !refRE.MatchString(in.Ref) {
+		v.Add("ref", "%q is not a reference like IR-2026-0001", in.Ref)
+	}
+	checkEventTime(&v, "detected_at", in.DetectedAt, now)
+	checkEventTime(&v, "first_compromise_at", in.FirstCompromiseAt, now)
+	if in.DetectedAt != nil && in.FirstCompromiseAt != nil && in.FirstCompromiseAt.After(*in.DetectedAt) {
+		v.Add("first_compromise_at", "is after detected_at: the compromise must come before its detection")
+	}
+	if err := v.Err(); err != nil {
+		return Incident{}, err
+	}
+	i := Incident{ID: db.NewID(), orgID: a.OrgID, Ref: in.Ref, Title: in.Title, Summary: in.Summary, Type: in.Type,
+		Severity: in.Severity, Phase: in.Phase, Status: Open, TLP: in.TLP, Restricted: in.Restricted, Tags: tags,
+		CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
+	commander := in.Commander
+	if commander == "" {
+		commander = a.UserID
+	}
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+		cmd, err := org.FindMember(ctx, tx, a.OrgID, commander, "commander")
+		if err != nil {
+			return err
+		}
+		if i.Ref == "" {
+			if i.Ref, err = nextRef(ctx, tx, a.OrgID, now.Year()); err != nil {
+				return err
+			}
+		}
+		if err := insertIncident(ctx, tx, i); err != nil {
+			return err
+		}
+		ms := map[string]time.Time{"declared": now, "detected": now}
+		if in.DetectedAt != nil {
+			ms["detected"] = *in.DetectedAt
+		}
+		if in.FirstCompromiseAt != nil {
+			ms["first_compromise"] = *in.FirstCompromiseAt
+		}
+		for k, at := range ms {
+			if err := setMilestone(ctx, tx, i.ID, k, at, a.UserID, now); err != nil {
+				return err
+			}
+		}
+		_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindDeclared,
+			Text: fmt.Sprintf("Declared %s %s incident: %s", i.Severity, i.Type, i.Title),
+			Payload: map[string]any{"ref": i.Ref, "title": i.Title, "type": i.Type, "severity": i.Severity, "phase": i.Phase,
+				"tlp": i.TLP, "restricted": i.Restricted, "tags": i.Tags, "milestones": ms}})
+		if err != nil {
+			return err
+		}
+		if _, err := assign(ctx, tx, a, now, i, org.RoleIncidentCommander, cmd, "declared the incident"); err != nil {
+			return err
+		}
+		i, err = loadIncident(ctx, tx, a, i.Ref)
+		return err
+	})
+	return i, err
+}
+
+// Get returns one incident the actor may see.
+func (s *Service) Get(ctx context.Context, ref string) (Incident, error) {
+	var out Incident
+	err := s.readIncident(ctx, ref, "incident", func(tx *db.Tx, i Incident) error { out = i; return nil })
+	return out, err
+}
+
+// Patch changes some fields of an incident; nil fields stay as they are.
+type Patch struct {
+	Title      *string   `json:"title"`
+	Summary    *string   `json:"summary"`
+	Type       *Type     `json:"type"`
+	Severity   *Severity `json:"severity"`
+	Phase      *Phase    `json:"phase"`
+	Status     *Status   `json:"status"`
+	TLP        *TLP      `json:"tlp"`
+	Restricted *bool     `json:"restricted"`
+	Tags       *[]string `json:"tags"`
+}
+
+type change struct {
+	From any `json:"from"`
+	To   any `json:"to"`
+}
+
+// Update applies p. ifVersion, when not zero, must equal the stored
+// version (the API's If-Match): a stale write fails instead of silently
+// overwriting someone else's change. Closing sets the closed milestone;
+// reopening clears it.
+func (s *Service) Update(ctx context.Context, ref string, p Patch, ifVersion int64) (Incident, error) {
+	a := actor.From(ctx)
+	now := db.Time(s.Now())
+	var out Incident
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+		i, err := loadIncident(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := mustWrite(a); err != nil {
+			return err
+		}
+		if ifVersion != 0 && ifVersion != i.Version {
+			return errs.E(errs.PreconditionFailed, "incident %s is at version %d, not %d: someone else changed it; reload and try again", i.Ref, i.Version, ifVersion)
+		}
+		next, changes, err := applyPatch(i, p)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			out = i
+			return nil
+		}
+		next.UpdatedAt, next.Version = now, i.Version+1
+		if err := saveIncident(ctx, tx, next, i.Version); err != nil {
+			return err
+		}
+		if _, ok := changes["status"]; ok {
+			if next.Status == Closed {
+				err = setMilestone(ctx, tx, i.ID, "closed", now, a.UserID, now)
+			} else {
+				err = clearMilestone(ctx, tx, i.ID, "closed")
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if _, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindUpdated,
+			Text: describeChanges(changes), Payload: map[string]any{"changes": changes}}); err != nil {
+			return err
+		}
+		out, err = loadIncident(ctx, tx, a, i.Ref)
+		if errs.CodeOf(err) == errs.NotFound {
+			// The actor restricted an incident they hold no role on; the
+			// change is made and they can no longer see it.
+			out, err = next, nil
+		}
+		return err
+	})
+	return out, err
+}
+
+func applyPatch(i Incident, p Patch) (Incident, map[string]change, error) {
+	var v errs.Validation
+	changes := map[string]change{}
+	set := func(field string, from, to any) {
+		if from != to {
+			changes[field] = change{from, to}
+		}
+	}
+	if p.Title != nil {
+		t := strings.TrimSpace(*p.Title)
+		checkTitle(&v, t)
+		set("title", i.Title, t)
+		i.Title = t
+	}
+	if p.Summary != nil {
+		checkSummary(&v, "summary", *p.Summary)
+		set("summary", i.Summary, *p.Summary)
+		i.Summary = *p.Summary
+	}
+	if p.Type != nil {
+		oneOf(&v, "type", *p.Type, Types)
+		set("type", i.Type, *p.Type)
+		i.Type = *p.Type
+	}
+	if p.Severity != nil {
+		oneOf(&v, "severity", *p.Severity, Severities)
+		set("severity", i.Severity, *p.Severity)
+		i.Severity = *p.Severity
+	}
+	if p.Phase != nil {
+		oneOf(&v, "phase", *p.Phase, Phases)
+		set("phase", i.Phase, *p.Phase)
+		i.Phase = *p.Phase
+	}
+	if p.Status != nil {
+		oneOf(&v, "status", *p.Status, []Status{Open, Closed})
+		set("status", i.Status, *p.Status)
+		i.Status = *p.Status
+	}
+	if p.TLP != nil {
+		oneOf(&v, "tlp", *p.TLP, TLPs)
+		set("tlp", i.TLP, *p.TLP)
+		i.TLP = *p.TLP
+	}
+	if p.Restricted != nil {
+		set("restricted", i.Restricted, *p.Restricted)
+		i.Restricted = *p.Restricted
+	}
+	if p.Tags != nil {
+		tags := normaliseTags(&v, *p.Tags)
+		if strings.Join(tags, ",") != strings.Join(i.Tags, ",") {
+			changes["tags"] = change{i.Tags, tags}
+		}
+		i.Tags = tags
+	}
+	return i, changes, v.Err()
+}
+
+func describeChanges(cs map[string]change) string {
+	order := []string{"title", "type", "severity", "phase", "status", "tlp", "restricted", "tags", "owner", "role", "due_at", "depends_on", "summary", "description"}
+	var parts []string
+	for _, f := range order {
+		c, ok := cs[f]
+		if !ok {
+			continue
+		}
+		switch f {
+		case "summary", "description":
+			parts = append(parts, f+" updated")
+		case "tags", "depends_on":
+			parts = append(parts, fmt.Sprintf("%s %v → %v", f, c.From, c.To))
+		case "owner", "role", "due_at":
+			parts = append(parts, fmt.Sprintf("%s %s → %s", f, orNone(c.From), orNone(c.To)))
+		default:
+			parts = append(parts, fmt.Sprintf("%s %v → %v", f, c.From, c.To))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// SetMilestone records when a milestone happened (nil at clears it).
+// "declared" is fixed at declaration and "closed" follows the status.
+func (s *Service) SetMilestone(ctx context.Context, ref, kind string, at *time.Time) (Incident, error) {
+	a := actor.From(ctx)
+	now := db.Time(s.Now())
+	var v errs.Validation
+	switch kind {
+	case "declared", "closed":
+		v.Add("kind", "%s is set by declaring or closing the incident", kind)
+	default:
+		oneOf(&v, "kind", kind, MilestoneKinds)
+	}
+	checkEventTime(&v, "at", at, now)
+	if err := v.Err(); err != nil {
+		return Incident{}, err
+	}
+	var out Incident
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+		i, err := loadIncident(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := mustWrite(a); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Milestone %s cleared", kind)
+		payload := map[string]any{"kind": kind, "at": nil}
+		if at == nil {
+			err = clearMilestone(ctx, tx, i.ID, kind)
+		} else {
+			t := db.Time(*at)
+			text, payload["at"] = fmt.Sprintf("Milestone %s set to %s", kind, t.Format(time.RFC3339)), t
+			err = setMilestone(ctx, tx, i.ID, kind, t, a.UserID, now)
+		}
+		if err != nil {
+			return err
+		}
+		if prev, ok := i.Milestones[kind]; ok {
+			payload["previous"] = prev.At
+		}
+		if _, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindMilestone,
+			Text: text, Payload: payload}); err != nil {
+			return err
+		}
+		out, err = loadIncident(ctx, tx, a, i.Ref)
+		return err
+	})
+	return out, err
+}
+
+func orNone(v any) string {
+	if s, ok := v.(string); ok && s == "" {
+		return "(none)"
+	}
+	return fmt.Sprint(v)
+}
