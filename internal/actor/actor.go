@@ -34,6 +34,9 @@ type Actor struct {
 	// Via says how the actor authenticated: "session", "token" or "local"
 	// (an administrator on the server's own machine).
 	Via string
+	// CredentialID is the ID of the token or session used, so a client
+	// can sign itself out.
+	CredentialID string
 }
 
 // IsAdmin reports whether the actor administers its organisation.

@@ -23,6 +23,8 @@ const (
 	Unauthorized       Code = "unauthorized"
 	Forbidden          Code = "forbidden"
 	TooManyRequests    Code = "too_many_requests"
+	TooLarge           Code = "too_large"
+	UnsupportedMedia   Code = "unsupported_media_type"
 	Internal           Code = "internal"
 )
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
 )
@@ -83,4 +84,33 @@ func MustDeclare(t *testing.T, s *incident.Service, ctx context.Context, in inci
 		t.Fatalf("declare: %v", err)
 	}
 	return i
+}
+
+// wantInvalid fails unless err is an Invalid error that names every one of
+// fields, so a caller learns which input was wrong.
+func wantInvalid(t *testing.T, err error, fields ...string) {
+	t.Helper()
+	wantCode(t, err, errs.Invalid)
+	got := map[string]bool{}
+	for _, f := range errs.FieldsOf(err) {
+		got[f.Field] = true
+	}
+	for _, f := range fields {
+		if !got[f] {
+			t.Errorf("error %v does not name field %q", err, f)
+		}
+	}
+}
+
+// userID returns the ID of the person acting in ctx.
+func userID(ctx context.Context) string { return actor.From(ctx).UserID }
+
+// entriesOf returns the timeline entries of the given kinds, oldest first.
+func entriesOf(t *testing.T, w *world, ctx context.Context, ref string, kinds ...string) []incident.Entry {
+	t.Helper()
+	p, err := w.incidents.Timeline(ctx, ref, incident.TimelineFilter{Kinds: kinds, Limit: 500})
+	if err != nil {
+		t.Fatalf("timeline of %s: %v", ref, err)
+	}
+	return p.Items
 }

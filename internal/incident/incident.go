@@ -66,6 +66,9 @@ type Incident struct {
 	Version    int64                `json:"version"`
 	Milestones map[string]Milestone `json:"milestones"`
 	Flags      []Flag               `json:"flags"`
+	// LastSeq is the sequence number of the newest timeline entry: a live
+	// view renders up to it and streams events after it.
+	LastSeq int64 `json:"last_seq"`
 
 	orgID        string
 	hasCommander bool

@@ -215,54 +215,58 @@ type change struct {
 // overwriting someone else's change. Closing sets the closed milestone;
 // reopening clears it.
 func (s *Service) Update(ctx context.Context, ref string, p Patch, ifVersion int64) (Incident, error) {
-	a := actor.From(ctx)
-	now := db.Time(s.Now())
 	var out Incident
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
-		if ifVersion != 0 && ifVersion != i.Version {
-			return errs.E(errs.PreconditionFailed, "incident %s is at version %d, not %d: someone else changed it; reload and try again", i.Ref, i.Version, ifVersion)
-		}
-		next, changes, err := applyPatch(i, p)
-		if err != nil {
-			return err
-		}
-		if len(changes) == 0 {
-			out = i
-			return nil
-		}
-		next.UpdatedAt, next.Version = now, i.Version+1
-		if err := saveIncident(ctx, tx, next, i.Version); err != nil {
-			return err
-		}
-		if _, ok := changes["status"]; ok {
-			if next.Status == Closed {
-				err = setMilestone(ctx, tx, i.ID, "closed", now, a.UserID, now)
-			} else {
-				err = clearMilestone(ctx, tx, i.ID, "closed")
-			}
-			if err != nil {
-				return err
-			}
-		}
-		if _, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindUpdated,
-			Text: describeChanges(changes), Payload: map[string]any{"changes": changes}}); err != nil {
-			return err
-		}
-		out, err = loadIncident(ctx, tx, a, i.Ref)
-		if errs.CodeOf(err) == errs.NotFound {
-			// The actor restricted an incident they hold no role on; the
-			// change is made and they can no longer see it.
-			out, err = next, nil
-		}
+	err := s.DB.Write(ctx, func(tx *db.Tx) (err error) {
+		out, err = s.update(ctx, tx, ref, p, ifVersion)
 		return err
 	})
+	return out, err
+}
+
+func (s *Service) update(ctx context.Context, tx *db.Tx, ref string, p Patch, ifVersion int64) (Incident, error) {
+	a := actor.From(ctx)
+	now := db.Time(s.Now())
+	i, err := loadIncident(ctx, tx, a, ref)
+	if err != nil {
+		return i, err
+	}
+	if err := mustWrite(a); err != nil {
+		return i, err
+	}
+	if ifVersion != 0 && ifVersion != i.Version {
+		return i, errs.E(errs.PreconditionFailed, "incident %s is at version %d, not %d: someone else changed it; reload and try again", i.Ref, i.Version, ifVersion)
+	}
+	next, changes, err := applyPatch(i, p)
+	if err != nil {
+		return i, err
+	}
+	if len(changes) == 0 {
+		return i, nil
+	}
+	next.UpdatedAt, next.Version = now, i.Version+1
+	if err := saveIncident(ctx, tx, next, i.Version); err != nil {
+		return i, err
+	}
+	if _, ok := changes["status"]; ok {
+		if next.Status == Closed {
+			err = setMilestone(ctx, tx, i.ID, "closed", now, a.UserID, now)
+		} else {
+			err = clearMilestone(ctx, tx, i.ID, "closed")
+		}
+		if err != nil {
+			return i, err
+		}
+	}
+	if _, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindUpdated,
+		Text: describeChanges(changes), Payload: map[string]any{"changes": changes}}); err != nil {
+		return i, err
+	}
+	out, err := loadIncident(ctx, tx, a, i.Ref)
+	if errs.CodeOf(err) == errs.NotFound {
+		// The actor restricted an incident they hold no role on; the
+		// change is made and they can no longer see it.
+		return next, nil
+	}
 	return out, err
 }
 
@@ -401,4 +405,34 @@ func orNone(v any) string {
 		return "(none)"
 	}
 	return fmt.Sprint(v)
+}
+
+// Close closes an incident, writing an optional closing note to the
+// timeline first, in the same transaction.
+func (s *Service) Close(ctx context.Context, ref, note string, ifVersion int64) (Incident, error) {
+	closed := Closed
+	note = strings.TrimSpace(note)
+	if len(note) > MaxEntryText {
+		return Incident{}, &errs.Error{Code: errs.Invalid, Message: "invalid note",
+			Fields: []errs.FieldError{{Field: "note", Message: fmt.Sprintf("must be at most %d bytes", MaxEntryText)}}}
+	}
+	var out Incident
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+		a := actor.From(ctx)
+		i, err := loadIncident(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := mustWrite(a); err != nil {
+			return err
+		}
+		if note != "" {
+			if _, err := record.Append(ctx, tx, a, s.Now(), record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: record.KindNote, Text: note}); err != nil {
+				return err
+			}
+		}
+		out, err = s.update(ctx, tx, ref, Patch{Status: &closed}, ifVersion)
+		return err
+	})
+	return out, err
 }

@@ -268,3 +268,20 @@ func (s *Service) AddRole(ctx context.Context, r IRRole) (IRRole, error) {
 	})
 	return r, err
 }
+
+// Audit returns the newest audit events of the organisation (admins only).
+func (s *Service) Audit(ctx context.Context, limit int) ([]audit.Event, error) {
+	a := actor.From(ctx)
+	if !a.IsAdmin() {
+		return nil, errs.Forbiddenf("only organisation admins can read the audit log")
+	}
+	if limit == 0 {
+		limit = 100
+	}
+	if limit < 1 || limit > 1000 {
+		return nil, &errs.Error{Code: errs.Invalid, Message: "invalid limit", Fields: []errs.FieldError{{Field: "limit", Message: "must be between 1 and 1000"}}}
+	}
+	var out []audit.Event
+	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) { out, err = audit.List(ctx, tx, a.OrgID, limit); return err })
+	return out, err
+}

@@ -81,6 +81,9 @@ func (s *Service) AuthenticateSession(ctx context.Context, secret, remoteAddr st
 			return invalid
 		}
 		a, err = actorFor(ctx, tx, ses.UserID, orgID, remoteAddr, "session")
+		if a != nil {
+			a.CredentialID = ses.ID
+		}
 		return err
 	})
 	if err != nil {

@@ -116,6 +116,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret, remoteAddr stri
 			return invalid
 		}
 		a, err = actorFor(ctx, tx, userID, orgID, remoteAddr, "token")
+		if a != nil {
+			a.CredentialID = id
+		}
 		return err
 	})
 	if err != nil {

@@ -1,0 +1,244 @@
+package api
+
+import (
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/audit"
+	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/record"
+)
+
+// op documents one API operation. The list below is written by hand, apart
+// from the routes, so a test can catch a route nobody documented.
+type op struct {
+	method, path, summary string
+	query                 []string // query parameter names
+	body                  any      // request body type, nil for none
+	status                int
+	resp                  any // response body type, nil for none
+}
+
+type (
+	incidentPage = incident.Page[incident.Incident]
+	taskPage     = incident.Page[incident.Task]
+	entryPage    = incident.Page[incident.Entry]
+	memberPage   = incident.Page[org.Member]
+	rolePage     = incident.Page[org.IRRole]
+	tokenPage    = incident.Page[org.Token]
+	sessionPage  = incident.Page[org.Session]
+	auditPage    = incident.Page[audit.Event]
+	reportPage   = incident.Page[record.Report]
+	closeInput   struct {
+		Note string `json:"note"`
+	}
+	eventStream struct{}
+)
+
+var listQuery = []string{"limit", "cursor"}
+
+func apiOps() []op {
+	return []op{
+		{"GET", "/api/v1/openapi.json", "This OpenAPI document", nil, nil, 200, map[string]any{}},
+		{"POST", "/api/v1/login", "Exchange email and password for an API token", nil, LoginInput{}, 201, TokenCreated{}},
+		{"POST", "/api/v1/logout", "Revoke the token (or session) making this request", nil, nil, 204, nil},
+		{"GET", "/api/v1/me", "Who the caller is", nil, nil, 200, Me{}},
+		{"GET", "/api/v1/members", "People of the organisation", nil, nil, 200, memberPage{}},
+		{"POST", "/api/v1/members", "Add a person (admins)", nil, MemberInput{}, 201, MemberCreated{}},
+		{"PATCH", "/api/v1/members/{user}", "Change a person's organisation role (admins)", nil, MemberPatch{}, 200, org.Member{}},
+		{"GET", "/api/v1/roles", "The incident-response role catalogue", nil, nil, 200, rolePage{}},
+		{"POST", "/api/v1/roles", "Add a role to the catalogue (admins)", nil, RoleInput{}, 201, org.IRRole{}},
+		{"GET", "/api/v1/tokens", "API tokens (own; admins see all)", nil, nil, 200, tokenPage{}},
+		{"POST", "/api/v1/tokens", "Create an API token; the secret is shown once", nil, TokenInput{}, 201, TokenCreated{}},
+		{"DELETE", "/api/v1/tokens/{id}", "Revoke an API token", nil, nil, 204, nil},
+		{"GET", "/api/v1/sessions", "Browser sessions (own; admins see all)", nil, nil, 200, sessionPage{}},
+		{"DELETE", "/api/v1/sessions/{id}", "Revoke a browser session", nil, nil, 204, nil},
+		{"GET", "/api/v1/audit", "Audit log, newest first (admins)", []string{"limit"}, nil, 200, auditPage{}},
+		{"GET", "/api/v1/events", "Server-Sent Events: new timeline entries of every visible incident", []string{"after"}, nil, 200, eventStream{}},
+		{"GET", "/api/v1/verify", "Verify the hash chain of every visible incident", nil, nil, 200, reportPage{}},
+		{"GET", "/api/v1/incidents", "List incidents", append([]string{"status", "severity", "type", "phase", "mine", "q", "sort"}, listQuery...), nil, 200, incidentPage{}},
+		{"POST", "/api/v1/incidents", "Declare an incident", nil, incident.DeclareInput{}, 201, incident.Incident{}},
+		{"GET", "/api/v1/incidents/{ref}", "Get an incident (ETag carries its version)", nil, nil, 200, incident.Incident{}},
+		{"PATCH", "/api/v1/incidents/{ref}", "Update an incident (send If-Match)", nil, incident.Patch{}, 200, incident.Incident{}},
+		{"POST", "/api/v1/incidents/{ref}/close", "Close an incident with an optional closing note", nil, closeInput{}, 200, incident.Incident{}},
+		{"PUT", "/api/v1/incidents/{ref}/milestones/{kind}", "Set a milestone time", nil, MilestoneInput{}, 200, incident.Incident{}},
+		{"DELETE", "/api/v1/incidents/{ref}/milestones/{kind}", "Clear a milestone time", nil, nil, 200, incident.Incident{}},
+		{"GET", "/api/v1/incidents/{ref}/roster", "Current role holders and hand-over history", nil, nil, 200, incident.Roster{}},
+		{"POST", "/api/v1/incidents/{ref}/roster", "Assign a person to a role", nil, incident.AssignInput{}, 201, incident.Assignment{}},
+		{"POST", "/api/v1/incidents/{ref}/roster/release", "Release a person from a role", nil, incident.ReleaseInput{}, 200, incident.Roster{}},
+		{"POST", "/api/v1/incidents/{ref}/roster/handover", "Hand a role over to another person", nil, incident.HandoverInput{}, 201, incident.Assignment{}},
+		{"GET", "/api/v1/incidents/{ref}/tasks", "List tasks", append([]string{"mine", "overdue", "phase", "role", "status"}, listQuery...), nil, 200, taskPage{}},
+		{"POST", "/api/v1/incidents/{ref}/tasks", "Create a task", nil, incident.TaskInput{}, 201, incident.Task{}},
+		{"GET", "/api/v1/incidents/{ref}/tasks/{number}", "Get a task", nil, nil, 200, incident.Task{}},
+		{"PATCH", "/api/v1/incidents/{ref}/tasks/{number}", "Update a task (send If-Match)", nil, incident.TaskPatch{}, 200, incident.Task{}},
+		{"GET", "/api/v1/incidents/{ref}/timeline", "List timeline entries", append([]string{"order", "kind"}, listQuery...), nil, 200, entryPage{}},
+		{"POST", "/api/v1/incidents/{ref}/timeline", "Add a note (optionally backdated) or a correction", nil, incident.EntryInput{}, 201, incident.Entry{}},
+		{"GET", "/api/v1/incidents/{ref}/events", "Server-Sent Events: the incident's new timeline entries", []string{"after"}, nil, 200, eventStream{}},
+		{"GET", "/api/v1/incidents/{ref}/verify", "Verify the incident's hash chain", nil, nil, 200, record.Report{}},
+	}
+}
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, OpenAPIDocument(s.Version))
+	return nil
+}
+
+// OpenAPIDocument builds the OpenAPI 3.1 description of the API. Schemas
+// are derived from the Go types the handlers decode and encode, so they
+// cannot drift from the code.
+func OpenAPIDocument(version string) map[string]any {
+	g := &schemaGen{defs: map[string]any{}}
+	paths := map[string]map[string]any{}
+	for _, o := range apiOps() {
+		operation := map[string]any{"summary": o.summary, "operationId": operationID(o)}
+		var params []any
+		for _, seg := range strings.Split(o.path, "/") {
+			if strings.HasPrefix(seg, "{") {
+				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			}
+		}
+		for _, q := range o.query {
+			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+		}
+		if params != nil {
+			operation["parameters"] = params
+		}
+		if o.body != nil {
+			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(o.body))}}}
+		}
+		resp := map[string]any{"description": http.StatusText(o.status)}
+		switch o.resp.(type) {
+		case nil:
+		case eventStream:
+			resp["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string",
+				"description": "id: sequence number; event: entry or gone; data: a timeline entry as JSON. Resume with Last-Event-ID."}}}
+		default:
+			resp["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(o.resp))}}
+		}
+		operation["responses"] = map[string]any{
+			itoa(o.status): resp,
+			"default":      map[string]any{"description": "Problem", "content": map[string]any{"application/problem+json": map[string]any{"schema": g.schema(reflect.TypeOf(Problem{}))}}},
+		}
+		if o.path != "/api/v1/login" && o.path != "/api/v1/openapi.json" {
+			operation["security"] = []any{map[string]any{"bearer": []any{}}}
+		}
+		if paths[o.path] == nil {
+			paths[o.path] = map[string]any{}
+		}
+		paths[o.path][strings.ToLower(o.method)] = operation
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info":    map[string]any{"title": "Warroom API", "version": version, "description": "Incident response: incidents, roster, tasks and the hash-chained timeline."},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas":         g.defs,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+		},
+	}
+}
+
+func operationID(o op) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(o.method))
+	for _, seg := range strings.Split(strings.TrimPrefix(o.path, "/api/v1/"), "/") {
+		seg = strings.Trim(seg, "{}")
+		seg = strings.ReplaceAll(seg, ".", "_")
+		if seg != "" {
+			b.WriteString(strings.ToUpper(seg[:1]) + seg[1:])
+		}
+	}
+	return b.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// schemaGen turns Go types into JSON Schema (2020-12, as OpenAPI 3.1 uses).
+type schemaGen struct{ defs map[string]any }
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func (g *schemaGen) schema(t reflect.Type) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t == reflect.TypeOf(actor.Role("")):
+		return map[string]any{"type": "string", "enum": []string{"viewer", "responder", "admin"}}
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return map[string]any{"type": "integer"}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 { // json.RawMessage
+			return map[string]any{}
+		}
+		return map[string]any{"type": "array", "items": g.schema(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem())}
+	case reflect.Interface:
+		return map[string]any{}
+	case reflect.Struct:
+		name := schemaName(t)
+		if _, ok := g.defs[name]; !ok {
+			g.defs[name] = map[string]any{} // placeholder stops recursion
+			props := map[string]any{}
+			g.fields(t, props)
+			g.defs[name] = map[string]any{"type": "object", "properties": props}
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
+	return map[string]any{}
+}
+
+func (g *schemaGen) fields(t reflect.Type, props map[string]any) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name := strings.Split(tag, ",")[0]
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			g.fields(ft, props)
+			continue
+		}
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		props[name] = g.schema(f.Type)
+	}
+}
+
+func schemaName(t reflect.Type) string {
+	n := t.Name()
+	if i := strings.IndexByte(n, '['); i >= 0 { // generic Page[T]
+		elem := n[i+1 : len(n)-1]
+		elem = elem[strings.LastIndexAny(elem, "./")+1:]
+		n = n[:i] + "_" + elem
+	}
+	if n == "" {
+		n = "Anonymous"
+	}
+	pkg := t.PkgPath()
+	pkg = pkg[strings.LastIndex(pkg, "/")+1:]
+	if pkg != "" && pkg != "api" {
+		return pkg + "." + n
+	}
+	return n
+}

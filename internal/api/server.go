@@ -1,0 +1,217 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/org"
+)
+
+// SessionCookie is the browser session cookie; the API accepts it for
+// reads and event streams (EventSource cannot send headers).
+const SessionCookie = "warroom_session"
+
+// Server is the JSON API.
+type Server struct {
+	DB        *db.DB
+	Orgs      *org.Service
+	Incidents *incident.Service
+	Log       *slog.Logger
+	Metrics   *Metrics
+	// MaxBody bounds request bodies, in bytes.
+	MaxBody int64
+	// Heartbeat is how often an idle event stream sends a comment line.
+	Heartbeat time.Duration
+	// Version is reported by /healthz.
+	Version string
+	// Closing, when closed, ends every event stream so a graceful
+	// shutdown does not wait for clients that never hang up.
+	Closing <-chan struct{}
+}
+
+// route is one endpoint. Handlers return an error instead of writing one,
+// so errors are rendered in one place.
+type route struct {
+	method, pattern string
+	public          bool // no authentication required
+	handle          func(w http.ResponseWriter, r *http.Request) error
+}
+
+// Register adds every API and operations route to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
+	}
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.Metrics.Handler())
+	mux.Handle("/api/", s.wrap(route{pattern: "/api/", public: true, handle: func(w http.ResponseWriter, r *http.Request) error {
+		return errs.NotFoundf("no API route %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path)
+	}}))
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/api/v1/openapi.json", true, s.openAPI},
+		{"POST", "/api/v1/login", true, s.login},
+		{"POST", "/api/v1/logout", false, s.logout},
+		{"GET", "/api/v1/me", false, s.me},
+		{"GET", "/api/v1/members", false, s.listMembers},
+		{"POST", "/api/v1/members", false, s.addMember},
+		{"PATCH", "/api/v1/members/{user}", false, s.updateMember},
+		{"GET", "/api/v1/roles", false, s.listRoles},
+		{"POST", "/api/v1/roles", false, s.addRole},
+		{"GET", "/api/v1/tokens", false, s.listTokens},
+		{"POST", "/api/v1/tokens", false, s.createToken},
+		{"DELETE", "/api/v1/tokens/{id}", false, s.revokeToken},
+		{"GET", "/api/v1/sessions", false, s.listSessions},
+		{"DELETE", "/api/v1/sessions/{id}", false, s.revokeSession},
+		{"GET", "/api/v1/audit", false, s.listAudit},
+		{"GET", "/api/v1/events", false, s.orgEvents},
+		{"GET", "/api/v1/verify", false, s.verifyAll},
+		{"GET", "/api/v1/incidents", false, s.listIncidents},
+		{"POST", "/api/v1/incidents", false, s.declareIncident},
+		{"GET", "/api/v1/incidents/{ref}", false, s.getIncident},
+		{"PATCH", "/api/v1/incidents/{ref}", false, s.updateIncident},
+		{"POST", "/api/v1/incidents/{ref}/close", false, s.closeIncident},
+		{"PUT", "/api/v1/incidents/{ref}/milestones/{kind}", false, s.setMilestone},
+		{"DELETE", "/api/v1/incidents/{ref}/milestones/{kind}", false, s.clearMilestone},
+		{"GET", "/api/v1/incidents/{ref}/roster", false, s.getRoster},
+		{"POST", "/api/v1/incidents/{ref}/roster", false, s.assignRole},
+		{"POST", "/api/v1/incidents/{ref}/roster/release", false, s.releaseRole},
+		{"POST", "/api/v1/incidents/{ref}/roster/handover", false, s.handoverRole},
+		{"GET", "/api/v1/incidents/{ref}/tasks", false, s.listTasks},
+		{"POST", "/api/v1/incidents/{ref}/tasks", false, s.createTask},
+		{"GET", "/api/v1/incidents/{ref}/tasks/{number}", false, s.getTask},
+		{"PATCH", "/api/v1/incidents/{ref}/tasks/{number}", false, s.updateTask},
+		{"GET", "/api/v1/incidents/{ref}/timeline", false, s.listTimeline},
+		{"POST", "/api/v1/incidents/{ref}/timeline", false, s.addTimelineEntry},
+		{"GET", "/api/v1/incidents/{ref}/events", false, s.incidentEvents},
+		{"GET", "/api/v1/incidents/{ref}/verify", false, s.verifyIncident},
+	}
+}
+
+// wrap adds request IDs, authentication, metrics and error rendering.
+func (s *Server) wrap(rt route) http.Handler {
+	name := rt.method + " " + rt.pattern
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rid := newRequestID()
+		w.Header().Set("X-Request-Id", rid)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		ctx := actor.WithRequestID(r.Context(), rid)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		a, err := s.authenticate(ctx, r, rt.public)
+		if a != nil {
+			ctx = actor.With(ctx, a)
+		}
+		r = r.WithContext(ctx)
+		if err == nil {
+			err = rt.handle(sw, r)
+		}
+		if err != nil {
+			s.writeError(sw, r, err)
+		}
+		s.Metrics.observe(name, sw.status, time.Since(start))
+		s.Log.Debug("request", "method", r.Method, "route", rt.pattern, "status", sw.status, "duration_ms", time.Since(start).Milliseconds(), "request_id", rid)
+	})
+}
+
+// authenticate resolves the bearer token, or for safe methods the session
+// cookie. State-changing requests must use a token: a cookie alone would
+// let another site forge them.
+func (s *Server) authenticate(ctx context.Context, r *http.Request, public bool) (*actor.Actor, error) {
+	addr := remoteAddr(r)
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, &errs.Error{Code: errs.Unauthorized, Message: "use an Authorization: Bearer <token> header"}
+		}
+		return s.Orgs.AuthenticateToken(ctx, strings.TrimSpace(tok), addr)
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		a, _, err := s.Orgs.AuthenticateSession(ctx, c.Value, addr)
+		return a, err
+	}
+	if public {
+		return nil, nil
+	}
+	return nil, &errs.Error{Code: errs.Unauthorized, Message: "sign in first: send an API token as Authorization: Bearer <token> (warroom login)"}
+}
+
+func remoteAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Flush lets event streams push through the wrapper.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap gives http.ResponseController access to the real writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
+}
+
+// readyz answers 200 only when the database answers, so a load balancer
+// stops sending traffic to a replica that lost it.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.Ping(ctx); err != nil {
+		s.Log.Warn("not ready", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// NewMetrics registers the API's metrics in reg.
+func NewMetrics(reg *prometheus.Registry) *Metrics {
+	m := &Metrics{
+		registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "warroom_http_requests_total", Help: "API requests by route and status."}, []string{"route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "warroom_http_request_duration_seconds", Help: "API request latency by route.",
+			Buckets: prometheus.DefBuckets}, []string{"route"}),
+		streams: prometheus.NewGauge(prometheus.GaugeOpts{Name: "warroom_event_streams", Help: "Open Server-Sent Events streams."}),
+	}
+	reg.MustRegister(m.requests, m.duration, m.streams)
+	return m
+}
