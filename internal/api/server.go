@@ -62,6 +62,15 @@ func (s *Server) Register(mux *http.ServeMux) {
 	}}))
 }
 
+// Routes lists every API route as "METHOD /pattern", for tests and docs.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, rt := range s.routes() {
+		out = append(out, rt.method+" "+rt.pattern)
+	}
+	return out
+}
+
 func (s *Server) routes() []route {
 	return []route{
 		{"GET", "/api/v1/openapi.json", true, s.openAPI},

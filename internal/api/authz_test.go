@@ -1,0 +1,232 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/db/dbtest"
+	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/org"
+)
+
+// Who is asked, in this order: failing requests must change nothing, so
+// only the successful ones need unique data.
+var people = []string{"admin", "responder", "viewer", "nonmember", "outsider"}
+
+// access classes of a route.
+const (
+	public = "public" // no authentication
+	self   = "self"   // any signed-in person, about themselves or their organisation
+	read   = "read"   // any member who can see the incident
+	write  = "write"  // responders and admins who can see the incident
+	admin  = "admin"  // organisation admins only
+	owner  = "owner"  // the object's owner or an admin; others get 404
+)
+
+type authzCase struct {
+	req    func(i int) (method, path string, body any)
+	ok     int
+	access string
+	scoped bool // about an incident: people who cannot see it get 404
+	acme   bool // names one of Acme's objects: another organisation gets 404
+}
+
+// TestAuthorizationMatrix asks every route as every kind of person and
+// checks each gets exactly the status they should. The restricted incident
+// R has the responder and the viewer on its roster; "nonmember" is a
+// responder of the same organisation who is not; "outsider" is an admin of
+// another organisation.
+func TestAuthorizationMatrix(t *testing.T) {
+	dbtest.ForEachDialect(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		adminCtx := e.ctx("admin")
+		MustDeclare(t, e, "admin", incident.DeclareInput{Title: "Public incident"})
+		r := MustDeclare(t, e, "admin", incident.DeclareInput{Title: "Insider case", Type: "insider_threat", Restricted: true})
+		must := func(_ any, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(e.inc.Assign(adminCtx, r.Ref, incident.AssignInput{Role: "scribe", User: "responder@acme.test"}))
+		must(e.inc.Assign(adminCtx, r.Ref, incident.AssignInput{Role: "investigator", User: "viewer@acme.test"}))
+		must(e.inc.Assign(adminCtx, r.Ref, incident.AssignInput{Role: "technical_lead", User: "admin@acme.test"}))
+		releaseRoles := []string{"log_analyst", "network_analyst", "malware_analyst", "hr", "legal_counsel"}
+		for _, role := range releaseRoles {
+			must(e.inc.Assign(adminCtx, r.Ref, incident.AssignInput{Role: role, User: "extra@acme.test"}))
+		}
+		must(e.inc.CreateTask(adminCtx, r.Ref, incident.TaskInput{Title: "Preserve mailbox"}))
+		entry, err := e.inc.AddEntry(adminCtx, r.Ref, incident.EntryInput{Text: "HR informed"})
+		must(entry, err)
+		_, extraToken, err := e.orgs.CreateToken(e.ctx("extra"), org.TokenInput{Name: "extra's"})
+		must(extraToken, err)
+		_, extraSession, err := e.orgs.CreateSession(e.ctx("extra"), e.actors["extra"], "test")
+		must(extraSession, err)
+
+		ref := "/api/v1/incidents/" + r.Ref
+		at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+		assignRoles := []string{"communications_lead", "executive_sponsor", "regulatory_compliance", "scoping_lead", "external_ir_provider"}
+		handoverTo := []string{"extra@acme.test", "admin@acme.test", "extra@acme.test", "admin@acme.test", "extra@acme.test"}
+		get := func(path string) func(int) (string, string, any) {
+			return func(int) (string, string, any) { return "GET", path, nil }
+		}
+		cases := map[string]authzCase{
+			"GET /api/v1/openapi.json": {req: get("/api/v1/openapi.json"), ok: 200, access: public},
+			"POST /api/v1/login": {req: func(int) (string, string, any) {
+				return "POST", "/api/v1/login", map[string]string{"email": "admin@acme.test", "password": "wrong password!"}
+			}, ok: 401, access: public},
+			"POST /api/v1/logout":  {req: func(int) (string, string, any) { return "POST", "/api/v1/logout", nil }, ok: 204, access: self},
+			"GET /api/v1/me":       {req: get("/api/v1/me"), ok: 200, access: self},
+			"GET /api/v1/members":  {req: get("/api/v1/members"), ok: 200, access: self},
+			"GET /api/v1/roles":    {req: get("/api/v1/roles"), ok: 200, access: self},
+			"GET /api/v1/tokens":   {req: get("/api/v1/tokens"), ok: 200, access: self},
+			"GET /api/v1/sessions": {req: get("/api/v1/sessions"), ok: 200, access: self},
+			"POST /api/v1/tokens": {req: func(i int) (string, string, any) {
+				return "POST", "/api/v1/tokens", map[string]string{"name": fmt.Sprint("t", i)}
+			}, ok: 201, access: self},
+			"POST /api/v1/members": {req: func(i int) (string, string, any) {
+				return "POST", "/api/v1/members", map[string]string{"email": fmt.Sprintf("new%d@acme.test", i), "role": "viewer"}
+			}, ok: 201, access: admin},
+			"PATCH /api/v1/members/{user}": {req: func(i int) (string, string, any) {
+				return "PATCH", "/api/v1/members/extra@acme.test", map[string]string{"role": []string{"viewer", "responder"}[i%2]}
+			}, ok: 200, access: admin, acme: true},
+			"POST /api/v1/roles": {req: func(i int) (string, string, any) {
+				return "POST", "/api/v1/roles", map[string]string{"key": fmt.Sprintf("role_%d", i), "name": "Custom"}
+			}, ok: 201, access: admin},
+			"DELETE /api/v1/tokens/{id}":   {req: func(int) (string, string, any) { return "DELETE", "/api/v1/tokens/" + extraToken.ID, nil }, ok: 204, access: owner, acme: true},
+			"DELETE /api/v1/sessions/{id}": {req: func(int) (string, string, any) { return "DELETE", "/api/v1/sessions/" + extraSession.ID, nil }, ok: 204, access: owner, acme: true},
+			"GET /api/v1/audit":            {req: get("/api/v1/audit"), ok: 200, access: admin},
+			"GET /api/v1/events":           {req: get("/api/v1/events"), ok: 200, access: self},
+			"GET /api/v1/verify":           {req: get("/api/v1/verify"), ok: 200, access: self},
+			"GET /api/v1/incidents":        {req: get("/api/v1/incidents"), ok: 200, access: self},
+			"POST /api/v1/incidents": {req: func(i int) (string, string, any) {
+				return "POST", "/api/v1/incidents", map[string]string{"title": "New", "type": "malware", "severity": "SEV3"}
+			}, ok: 201, access: write},
+			"GET /api/v1/incidents/{ref}": {req: get(ref), ok: 200, access: read, scoped: true},
+			"PATCH /api/v1/incidents/{ref}": {req: func(i int) (string, string, any) {
+				return "PATCH", ref, map[string]string{"title": fmt.Sprint("Insider case ", i)}
+			}, ok: 200, access: write, scoped: true},
+			"POST /api/v1/incidents/{ref}/close": {req: func(int) (string, string, any) { return "POST", ref + "/close", nil }, ok: 200, access: write, scoped: true},
+			"PUT /api/v1/incidents/{ref}/milestones/{kind}": {req: func(int) (string, string, any) {
+				return "PUT", ref + "/milestones/contained", map[string]string{"at": at}
+			}, ok: 200, access: write, scoped: true},
+			"DELETE /api/v1/incidents/{ref}/milestones/{kind}": {req: func(int) (string, string, any) { return "DELETE", ref + "/milestones/contained", nil }, ok: 200, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/roster":               {req: get(ref + "/roster"), ok: 200, access: read, scoped: true},
+			"POST /api/v1/incidents/{ref}/roster": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/roster", map[string]string{"role": assignRoles[i], "user": "extra@acme.test"}
+			}, ok: 201, access: write, scoped: true},
+			"POST /api/v1/incidents/{ref}/roster/release": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/roster/release", map[string]string{"role": releaseRoles[i], "user": "extra@acme.test"}
+			}, ok: 200, access: write, scoped: true},
+			"POST /api/v1/incidents/{ref}/roster/handover": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/roster/handover", map[string]string{"role": "technical_lead", "to": handoverTo[i]}
+			}, ok: 201, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/tasks": {req: get(ref + "/tasks"), ok: 200, access: read, scoped: true},
+			"POST /api/v1/incidents/{ref}/tasks": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/tasks", map[string]string{"title": fmt.Sprint("Task ", i)}
+			}, ok: 201, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/tasks/{number}": {req: get(ref + "/tasks/1"), ok: 200, access: read, scoped: true},
+			"PATCH /api/v1/incidents/{ref}/tasks/{number}": {req: func(i int) (string, string, any) {
+				return "PATCH", ref + "/tasks/1", map[string]string{"status": []string{"in_progress", "blocked"}[i%2]}
+			}, ok: 200, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/timeline": {req: get(ref + "/timeline"), ok: 200, access: read, scoped: true},
+			"POST /api/v1/incidents/{ref}/timeline": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/timeline", map[string]string{"text": fmt.Sprint("note ", i)}
+			}, ok: 201, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/events": {req: get(ref + "/events"), ok: 200, access: read, scoped: true},
+			"GET /api/v1/incidents/{ref}/verify": {req: get(ref + "/verify"), ok: 200, access: read, scoped: true},
+		}
+		for _, route := range e.api.Routes() {
+			c, ok := cases[route]
+			if !ok {
+				t.Errorf("route %s has no row in the authorization matrix", route)
+				continue
+			}
+			for i, who := range people {
+				want := expected(c, who)
+				method, path, body := c.req(i)
+				status, text := e.do(who, method, path, body)
+				if status != want {
+					t.Errorf("%s as %s: status %d, want %d: %s", route, who, status, want, text)
+				}
+				if who == "outsider" {
+					for _, secret := range []string{"admin@acme.test", "responder@acme.test", "viewer@acme.test", "Public incident", "Insider case"} {
+						if strings.Contains(text, secret) {
+							t.Errorf("%s as outsider leaked Acme's %q: %s", route, secret, text)
+						}
+					}
+				}
+				if (who == "nonmember" || who == "outsider") && strings.Contains(text, "Insider case") {
+					t.Errorf("%s as %s leaked the restricted incident: %s", route, who, text)
+				}
+			}
+		}
+	})
+}
+
+func expected(c authzCase, who string) int {
+	switch {
+	case c.access == public:
+		return c.ok
+	case c.scoped && (who == "nonmember" || who == "outsider"):
+		return http.StatusNotFound
+	case c.acme && who == "outsider":
+		return http.StatusNotFound
+	case c.access == owner && who != "admin":
+		return http.StatusNotFound
+	case c.access == admin && who != "admin" && who != "outsider":
+		return http.StatusForbidden
+	case c.access == write && who == "viewer":
+		return http.StatusForbidden
+	}
+	return c.ok
+}
+
+// do sends one request as the named person with a fresh token and returns
+// the status and (for non-streams) the body.
+func (e *env) do(who, method, path string, body any) (int, string) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer "+e.client(who).Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		return resp.StatusCode, "" // a stream does not end on its own
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// MustDeclare declares an incident as the named person through the service.
+func MustDeclare(t *testing.T, e *env, who string, in incident.DeclareInput) incident.Incident {
+	t.Helper()
+	if in.Type == "" {
+		in.Type = "ransomware"
+	}
+	if in.Severity == "" {
+		in.Severity = "SEV2"
+	}
+	i, err := e.inc.Declare(e.ctx(who), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return i
+}

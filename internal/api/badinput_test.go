@@ -1,0 +1,128 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/db/dbtest"
+	"github.com/warroom/warroom/internal/incident"
+)
+
+// TestBadInput sends malformed requests and checks each gets a specific
+// problem (status, code, the field at fault) and changes nothing.
+func TestBadInput(t *testing.T) {
+	dbtest.ForEachDialect(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		i := MustDeclare(t, e, "responder", incident.DeclareInput{Title: "Phishing wave", Ref: "IR-2026-0100"})
+		if _, err := e.inc.Update(e.ctx("responder"), i.Ref, incident.Patch{Phase: ptr(incident.Phase("containment"))}, 0); err != nil {
+			t.Fatal(err)
+		}
+		ref := "/api/v1/incidents/" + i.Ref
+		token := e.client("responder").Token
+		big := `{"title": "` + strings.Repeat("A", 70<<10) + `", "type": "malware", "severity": "SEV3"}`
+		tests := []struct {
+			name, method, path, body string
+			headers                  map[string]string
+			status                   int
+			code, field              string
+		}{
+			{"UnknownField", "POST", "/api/v1/incidents", `{"title": "x", "type": "malware", "severity": "SEV3", "colour": "red"}`, nil, 400, "invalid", "colour"},
+			{"WrongType", "POST", "/api/v1/incidents", `{"title": 5, "type": "malware", "severity": "SEV3"}`, nil, 400, "invalid", "title"},
+			{"WrongTypeBool", "PATCH", ref, `{"restricted": "yes"}`, nil, 400, "invalid", "restricted"},
+			{"InvalidSeverity", "POST", "/api/v1/incidents", `{"title": "x", "type": "malware", "severity": "SEV0"}`, nil, 400, "invalid", "severity"},
+			{"InvalidPhase", "PATCH", ref, `{"phase": "panic"}`, nil, 400, "invalid", "phase"},
+			{"InvalidTime", "POST", ref + "/timeline", `{"text": "x", "event_time": "yesterday"}`, nil, 400, "invalid", "body"},
+			{"FutureTime", "POST", ref + "/timeline", `{"text": "x", "event_time": "2999-01-01T00:00:00Z"}`, nil, 400, "invalid", "event_time"},
+			{"UnknownKind", "POST", ref + "/timeline", `{"text": "x", "kind": "gossip"}`, nil, 400, "invalid", "kind"},
+			{"EmptyText", "POST", ref + "/timeline", `{"text": "   "}`, nil, 400, "invalid", "text"},
+			{"Oversize", "POST", "/api/v1/incidents", big, nil, 413, "too_large", ""},
+			{"NotJSON", "POST", "/api/v1/incidents", `title=x`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type", ""},
+			{"EmptyBody", "POST", "/api/v1/incidents", ``, nil, 400, "invalid", ""},
+			{"TrailingData", "POST", "/api/v1/incidents", `{"title": "x", "type": "malware", "severity": "SEV3"} {}`, nil, 400, "invalid", ""},
+			{"BrokenJSON", "POST", "/api/v1/incidents", `{"title": "x",`, nil, 400, "invalid", ""},
+			{"NotAnObject", "POST", "/api/v1/incidents", `[1, 2]`, nil, 400, "invalid", ""},
+			{"DuplicateRef", "POST", "/api/v1/incidents", `{"title": "x", "type": "malware", "severity": "SEV3", "ref": "IR-2026-0100"}`, nil, 409, "conflict", "ref"},
+			{"BadIfMatch", "PATCH", ref, `{"title": "y"}`, map[string]string{"If-Match": "abc"}, 400, "invalid", "If-Match"},
+			{"StaleIfMatch", "PATCH", ref, `{"title": "y"}`, map[string]string{"If-Match": `"1"`}, 412, "precondition_failed", ""},
+			{"StaleTaskIfMatch", "PATCH", ref + "/tasks/1", `{"status": "done"}`, map[string]string{"If-Match": `"7"`}, 412, "precondition_failed", ""},
+			{"BadLimit", "GET", "/api/v1/incidents?limit=abc", ``, nil, 400, "invalid", "limit"},
+			{"LimitTooLarge", "GET", "/api/v1/incidents?limit=9999", ``, nil, 400, "invalid", "limit"},
+			{"BadCursor", "GET", "/api/v1/incidents?cursor=zzz", ``, nil, 400, "invalid", "cursor"},
+			{"BadFilter", "GET", "/api/v1/incidents?severity=SEV7", ``, nil, 400, "invalid", "severity"},
+			{"BadTaskNumber", "GET", ref + "/tasks/abc", ``, nil, 404, "not_found", ""},
+			{"MissingTask", "GET", ref + "/tasks/99", ``, nil, 404, "not_found", ""},
+			{"UnknownRoute", "GET", "/api/v1/nothing", ``, nil, 404, "not_found", ""},
+			{"DependencyCycle", "PATCH", ref + "/tasks/1", `{"depends_on": [1]}`, nil, 400, "invalid", "depends_on"},
+			{"UnknownOwner", "POST", ref + "/tasks", `{"title": "x", "owner": "ghost@acme.test"}`, nil, 400, "invalid", "owner"},
+			{"BadLastEventID", "GET", ref + "/events", ``, map[string]string{"Last-Event-ID": "x"}, 400, "invalid", "Last-Event-ID"},
+		}
+		if _, err := e.inc.CreateTask(e.ctx("responder"), i.Ref, incident.TaskInput{Title: "Reset passwords"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				before := fingerprint(t, e, i.Ref)
+				req, _ := http.NewRequest(tt.method, e.srv.URL+tt.path, strings.NewReader(tt.body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				if tt.body != "" {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				for k, v := range tt.headers {
+					req.Header.Set(k, v)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				var p struct {
+					Status int    `json:"status"`
+					Code   string `json:"code"`
+					Detail string `json:"detail"`
+					Errors []struct{ Field, Message string }
+				}
+				if err := json.Unmarshal(b, &p); err != nil {
+					t.Fatalf("not problem+json: %s", b)
+				}
+				if resp.StatusCode != tt.status || p.Code != tt.code || p.Status != tt.status {
+					t.Fatalf("got %d %s, want %d %s: %s", resp.StatusCode, p.Code, tt.status, tt.code, b)
+				}
+				if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+					t.Errorf("Content-Type %q", ct)
+				}
+				if p.Detail == "" {
+					t.Errorf("no detail: %s", b)
+				}
+				if tt.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != tt.field || p.Errors[0].Message == "") {
+					t.Errorf("want an error for field %q: %s", tt.field, b)
+				}
+				if after := fingerprint(t, e, i.Ref); after != before {
+					t.Errorf("the request changed state:\nbefore %s\nafter  %s", before, after)
+				}
+			})
+		}
+	})
+}
+
+// fingerprint summarises what a rejected request must not change.
+func fingerprint(t *testing.T, e *env, ref string) string {
+	t.Helper()
+	page, err := e.inc.List(e.ctx("admin"), incident.Filter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, i := range page.Items {
+		b.WriteString(i.Ref + ":" + i.Title + ":" + string(i.Phase) + ":")
+		b.WriteString(strings.Repeat("|", int(i.Version)))
+		b.WriteString(strings.Repeat(".", int(i.LastSeq)) + " ")
+	}
+	return b.String()
+}
+
+func ptr[T any](v T) *T { return &v }

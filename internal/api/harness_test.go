@@ -1,0 +1,81 @@
+package api_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/warroom/warroom/client"
+	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/org"
+)
+
+// env is a running API on a real database with two organisations: Acme
+// (admin, responder, viewer, nonmember, extra) and Other (outsider).
+type env struct {
+	t      *testing.T
+	db     *db.DB
+	orgs   *org.Service
+	inc    *incident.Service
+	srv    *httptest.Server
+	api    *api.Server
+	actors map[string]*actor.Actor
+}
+
+func newEnv(t *testing.T, d *db.DB) *env {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e := &env{t: t, db: d, orgs: &org.Service{DB: d, Now: time.Now, Log: log}, inc: &incident.Service{DB: d, Now: time.Now, Log: log}, actors: map[string]*actor.Actor{}}
+	acme, err := e.orgs.Bootstrap(ctx, org.BootstrapInput{OrgName: "Acme", Email: "admin@acme.test", Name: "Ada", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.actors["admin"] = &actor.Actor{UserID: acme.Admin.ID, OrgID: acme.Org.ID, Email: acme.Admin.Email, Name: "Ada", Role: actor.Admin}
+	for name, role := range map[string]actor.Role{"responder": actor.Responder, "viewer": actor.Viewer, "nonmember": actor.Responder, "extra": actor.Responder} {
+		m, _, err := e.orgs.AddUser(actor.With(ctx, e.actors["admin"]), org.AddUserInput{Email: name + "@acme.test", Name: name, Role: role, Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.actors[name] = &actor.Actor{UserID: m.ID, OrgID: acme.Org.ID, Email: m.Email, Name: name, Role: role}
+	}
+	other, err := e.orgs.Bootstrap(ctx, org.BootstrapInput{OrgName: "Other", Email: "boss@other.test", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.actors["outsider"] = &actor.Actor{UserID: other.Admin.ID, OrgID: other.Org.ID, Email: other.Admin.Email, Role: actor.Admin}
+	s := &api.Server{DB: d, Orgs: e.orgs, Incidents: e.inc, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
+		MaxBody: 64 << 10, Heartbeat: 200 * time.Millisecond, Version: "test"}
+	mux := http.NewServeMux()
+	s.Register(mux)
+	e.api = s
+	e.srv = httptest.NewServer(mux)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// ctx returns a context acting as the named person.
+func (e *env) ctx(name string) context.Context {
+	return actor.With(context.Background(), e.actors[name])
+}
+
+// client returns an API client with a fresh token of the named person.
+func (e *env) client(name string) *client.Client {
+	e.t.Helper()
+	secret, _, err := e.orgs.CreateToken(e.ctx(name), org.TokenInput{Name: "test"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	c := client.New(e.srv.URL, secret)
+	c.Strict = true
+	return c
+}
