@@ -63,6 +63,13 @@ func (c *Client) SetMilestone(ctx context.Context, ref, kind string, at time.Tim
 	return out, err
 }
 
+// ClearMilestone removes a milestone time.
+func (c *Client) ClearMilestone(ctx context.Context, ref, kind string) (Incident, error) {
+	var out Incident
+	_, err := c.Do(ctx, http.MethodDelete, "/api/v1/incidents/"+esc(ref)+"/milestones/"+esc(kind), nil, nil, &out)
+	return out, err
+}
+
 // Roster returns an incident's roster.
 func (c *Client) Roster(ctx context.Context, ref string) (Roster, error) {
 	var out Roster

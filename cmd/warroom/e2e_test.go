@@ -57,8 +57,8 @@ func TestEndToEnd(t *testing.T) {
 			}
 			fran.Token = ft.Token
 
-			if _, err := admin.Assign(ctx, ref, "forensics_analyst", "fran@example.test", "on call"); err != nil {
-				t.Fatal(err)
+			if as, err := admin.Assign(ctx, ref, "forensics_analyst", "fran@example.test", "on call"); err != nil || as.RoleName != "Forensics analyst" {
+				t.Fatalf("assign: %+v %v", as, err)
 			}
 			if _, err := admin.Handover(ctx, ref, "incident_commander", "", "fran@example.test", "shift change at 18:00"); err != nil {
 				t.Fatal(err)

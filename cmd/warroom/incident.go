@@ -291,25 +291,40 @@ func (a *app) incidentCloseCommand() *cobra.Command {
 }
 
 func (a *app) incidentMilestoneCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:       "milestone REF KIND TIME",
+	var at string
+	var clear bool
+	cmd := &cobra.Command{
+		Use:       "milestone REF KIND --at TIME",
 		Short:     "Record when a milestone happened (first_compromise, detected, contained, eradicated, recovered)",
-		Args:      cobra.ExactArgs(3),
+		Args:      cobra.ExactArgs(2),
 		ValidArgs: incident.MilestoneKinds,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			at, err := parseTime("time", args[2], time.Now())
-			if err != nil {
-				return err
-			}
 			c, err := a.client()
 			if err != nil {
 				return err
 			}
-			i, err := c.SetMilestone(cmd.Context(), args[0], args[1], at)
+			if clear {
+				i, err := c.ClearMilestone(cmd.Context(), args[0], args[1])
+				if err != nil {
+					return err
+				}
+				return a.print(i, func() { fmt.Fprintf(a.stdout, "%s: %s cleared.\n", i.Ref, args[1]) })
+			}
+			if at == "" {
+				return usagef("say when with --at, like --at \"2026-11-26 14:05\" or --at -30m (or --clear)")
+			}
+			t, err := parseTime("at", at, time.Now())
 			if err != nil {
 				return err
 			}
-			return a.print(i, func() { fmt.Fprintf(a.stdout, "%s: %s at %s.\n", i.Ref, args[1], when(at)) })
+			i, err := c.SetMilestone(cmd.Context(), args[0], args[1], t)
+			if err != nil {
+				return err
+			}
+			return a.print(i, func() { fmt.Fprintf(a.stdout, "%s: %s at %s.\n", i.Ref, args[1], when(t)) })
 		},
 	}
+	cmd.Flags().StringVar(&at, "at", "", "when it happened")
+	cmd.Flags().BoolVar(&clear, "clear", false, "remove the milestone time")
+	return cmd
 }

@@ -85,7 +85,7 @@ func (a *app) rosterHandoverCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.print(as, func() { fmt.Fprintf(a.stdout, "%s now holds %s on %s.\n", as.UserEmail, as.Role, args[0]) })
+			return a.print(as, func() { fmt.Fprintf(a.stdout, "%s now holds %s on %s.\n", as.UserEmail, as.RoleName, args[0]) })
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "who hands over (needed when several people hold the role)")

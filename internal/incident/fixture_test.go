@@ -33,7 +33,7 @@ type clock struct{ t time.Time }
 func (c *clock) Now() time.Time          { return c.t }
 func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 
-func newWorld(t *testing.T, d *db.DB) *world {
+func newWorld(t testing.TB, d *db.DB) *world {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
@@ -56,7 +56,7 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	return w
 }
 
-func (w *world) member(t *testing.T, email, name string, role actor.Role) context.Context {
+func (w *world) member(t testing.TB, email, name string, role actor.Role) context.Context {
 	t.Helper()
 	m, _, err := w.orgs.AddUser(w.admin, org.AddUserInput{Email: email, Name: name, Role: role, Password: "correct horse battery"})
 	if err != nil {
@@ -68,7 +68,7 @@ func (w *world) member(t *testing.T, email, name string, role actor.Role) contex
 
 // MustDeclare declares an incident through the service, so validation and
 // the record run as in production.
-func MustDeclare(t *testing.T, s *incident.Service, ctx context.Context, in incident.DeclareInput) incident.Incident {
+func MustDeclare(t testing.TB, s *incident.Service, ctx context.Context, in incident.DeclareInput) incident.Incident {
 	t.Helper()
 	if in.Title == "" {
 		in.Title = "Ransomware on file servers"

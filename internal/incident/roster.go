@@ -111,20 +111,22 @@ func (s *Service) Assign(ctx context.Context, ref string, in AssignInput) (Assig
 		if err := mustWrite(a); err != nil {
 			return err
 		}
-		if _, err := org.FindRole(ctx, tx, a.OrgID, in.Role, "role"); err != nil {
+		role, err := org.FindRole(ctx, tx, a.OrgID, in.Role, "role")
+		if err != nil {
 			return err
 		}
 		m, err := org.FindMember(ctx, tx, a.OrgID, in.User, "user")
 		if err != nil {
 			return err
 		}
-		out, err = assign(ctx, tx, a, now, i, in.Role, m, in.Note)
+		out, err = assign(ctx, tx, a, now, i, role, m, in.Note)
 		return err
 	})
 	return out, err
 }
 
-func assign(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Incident, role string, m org.Member, note string) (Assignment, error) {
+func assign(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Incident, r org.IRRole, m org.Member, note string) (Assignment, error) {
+	role := r.Key
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM roster_assignments WHERE incident_id = $1 AND role_key = $2 AND user_id = $3 AND released_at IS NULL`,
 		i.ID, role, m.ID).Scan(&n); err != nil {
@@ -133,7 +135,7 @@ func assign(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Inc
 	if n > 0 {
 		return Assignment{}, errs.Conflictf("%s already holds %s on %s", m.Email, role, i.Ref)
 	}
-	as := Assignment{ID: db.NewID(), Role: role, UserID: m.ID, UserName: m.Name, UserEmail: m.Email, AssignedBy: a.UserID, AssignedAt: now, Note: note}
+	as := Assignment{ID: db.NewID(), Role: role, RoleName: r.Name, UserID: m.ID, UserName: m.Name, UserEmail: m.Email, AssignedBy: a.UserID, AssignedAt: now, Note: note}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (id, incident_id, role_key, user_id, assigned_by, assigned_at, note)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, as.ID, i.ID, role, m.ID, a.UserID, now, note); err != nil {
 		return as, fmt.Errorf("insert assignment: %w", err)
@@ -218,7 +220,8 @@ func (s *Service) Handover(ctx context.Context, ref string, in HandoverInput) (A
 		if err := mustWrite(a); err != nil {
 			return err
 		}
-		if _, err := org.FindRole(ctx, tx, a.OrgID, in.Role, "role"); err != nil {
+		role, err := org.FindRole(ctx, tx, a.OrgID, in.Role, "role")
+		if err != nil {
 			return err
 		}
 		to, err := org.FindMember(ctx, tx, a.OrgID, in.To, "to")
@@ -236,7 +239,7 @@ func (s *Service) Handover(ctx context.Context, ref string, in HandoverInput) (A
 		if err := release(ctx, tx, a, now, i, in.Role, from); err != nil {
 			return err
 		}
-		out = Assignment{ID: db.NewID(), Role: in.Role, UserID: to.ID, UserName: to.Name, UserEmail: to.Email, AssignedBy: a.UserID, AssignedAt: now, Note: in.Note}
+		out = Assignment{ID: db.NewID(), Role: in.Role, RoleName: role.Name, UserID: to.ID, UserName: to.Name, UserEmail: to.Email, AssignedBy: a.UserID, AssignedAt: now, Note: in.Note}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (id, incident_id, role_key, user_id, assigned_by, assigned_at, note)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, out.ID, i.ID, in.Role, to.ID, a.UserID, now, in.Note); err != nil {
 			return fmt.Errorf("insert assignment: %w", err)

@@ -176,7 +176,11 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (Incident, error
 		if err != nil {
 			return err
 		}
-		if _, err := assign(ctx, tx, a, now, i, org.RoleIncidentCommander, cmd, "declared the incident"); err != nil {
+		ic, err := org.FindRole(ctx, tx, a.OrgID, org.RoleIncidentCommander, "commander")
+		if err != nil {
+			return err
+		}
+		if _, err := assign(ctx, tx, a, now, i, ic, cmd, "declared the incident"); err != nil {
 			return err
 		}
 		i, err = loadIncident(ctx, tx, a, i.Ref)
