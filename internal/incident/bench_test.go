@@ -257,4 +257,3 @@ func insertMany(ctx context.Context, tx *db.Tx, prefix string, rows [][]any) err
 	}
 	return nil
 }
-

@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -127,23 +128,29 @@ func (s *Service) Assign(ctx context.Context, ref string, in AssignInput) (Assig
 
 func assign(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Incident, r org.IRRole, m org.Member, note string) (Assignment, error) {
 	role := r.Key
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM roster_assignments WHERE incident_id = $1 AND role_key = $2 AND user_id = $3 AND released_at IS NULL`,
-		i.ID, role, m.ID).Scan(&n); err != nil {
-		return Assignment{}, fmt.Errorf("check roster: %w", err)
-	}
-	if n > 0 {
-		return Assignment{}, errs.Conflictf("%s already holds %s on %s", m.Email, role, i.Ref)
-	}
 	as := Assignment{ID: db.NewID(), Role: role, RoleName: r.Name, UserID: m.ID, UserName: m.Name, UserEmail: m.Email, AssignedBy: a.UserID, AssignedAt: now, Note: note}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (id, incident_id, role_key, user_id, assigned_by, assigned_at, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, as.ID, i.ID, role, m.ID, a.UserID, now, note); err != nil {
-		return as, fmt.Errorf("insert assignment: %w", err)
+	if err := insertAssignment(ctx, tx, i, as); err != nil {
+		return as, err
 	}
 	_, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindRoleAssigned,
 		Text:    fmt.Sprintf("%s assigned as %s", displayName(m), role),
 		Payload: map[string]any{"role": role, "user_id": m.ID, "user_email": m.Email, "note": note}})
 	return as, err
+}
+
+// insertAssignment adds a current assignment. A unique index on current
+// assignments makes "the same person twice in a role" impossible even for
+// concurrent requests.
+func insertAssignment(ctx context.Context, tx *db.Tx, i Incident, as Assignment) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (id, incident_id, role_key, user_id, assigned_by, assigned_at, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, as.ID, i.ID, as.Role, as.UserID, as.AssignedBy, as.AssignedAt, as.Note)
+	if errors.Is(db.MapError(err), db.ErrUnique) {
+		return errs.Conflictf("%s already holds %s on %s", as.UserEmail, as.Role, i.Ref)
+	}
+	if err != nil {
+		return fmt.Errorf("insert assignment: %w", err)
+	}
+	return nil
 }
 
 // ReleaseInput takes a person out of a role.
@@ -172,7 +179,7 @@ func (s *Service) Release(ctx context.Context, ref string, in ReleaseInput) erro
 		if err != nil {
 			return err
 		}
-		if err := release(ctx, tx, a, now, i, in.Role, m); err != nil {
+		if err := release(ctx, tx, a, now, i, in.Role, m, "user"); err != nil {
 			return err
 		}
 		_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindRoleReleased,
@@ -182,7 +189,8 @@ func (s *Service) Release(ctx context.Context, ref string, in ReleaseInput) erro
 	})
 }
 
-func release(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Incident, role string, m org.Member) error {
+// release ends m's hold on role; field names the input that chose m.
+func release(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Incident, role string, m org.Member, field string) error {
 	res, err := tx.ExecContext(ctx, `UPDATE roster_assignments SET released_at = $1, released_by = $2
 		WHERE incident_id = $3 AND role_key = $4 AND user_id = $5 AND released_at IS NULL`, now, a.UserID, i.ID, role, m.ID)
 	if err != nil {
@@ -190,7 +198,7 @@ func release(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i In
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return &errs.Error{Code: errs.Invalid, Message: "not on the roster",
-			Fields: []errs.FieldError{{Field: "user", Message: fmt.Sprintf("%s does not hold %s on %s", m.Email, role, i.Ref)}}}
+			Fields: []errs.FieldError{{Field: field, Message: fmt.Sprintf("%s does not hold %s on %s", m.Email, role, i.Ref)}}}
 	}
 	return nil
 }
@@ -236,13 +244,12 @@ func (s *Service) Handover(ctx context.Context, ref string, in HandoverInput) (A
 			return &errs.Error{Code: errs.Invalid, Message: "invalid hand-over",
 				Fields: []errs.FieldError{{Field: "to", Message: "is the person who already holds the role"}}}
 		}
-		if err := release(ctx, tx, a, now, i, in.Role, from); err != nil {
+		if err := release(ctx, tx, a, now, i, in.Role, from, "from"); err != nil {
 			return err
 		}
 		out = Assignment{ID: db.NewID(), Role: in.Role, RoleName: role.Name, UserID: to.ID, UserName: to.Name, UserEmail: to.Email, AssignedBy: a.UserID, AssignedAt: now, Note: in.Note}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (id, incident_id, role_key, user_id, assigned_by, assigned_at, note)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, out.ID, i.ID, in.Role, to.ID, a.UserID, now, in.Note); err != nil {
-			return fmt.Errorf("insert assignment: %w", err)
+		if err := insertAssignment(ctx, tx, i, out); err != nil {
+			return err
 		}
 		_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindHandover,
 			Text: fmt.Sprintf("%s handed %s over to %s", displayName(from), in.Role, displayName(to)),

@@ -204,7 +204,7 @@ func (s *Service) UpdateTask(ctx context.Context, ref string, number int64, p Ta
 		if p.DueAt != nil {
 			t.DueAt = nil
 			if *p.DueAt != "" {
-				d, err := time.Parse(time.RFC3339, *p.DueAt)
+				d, err := time.Parse(time.RFC3339Nano, *p.DueAt)
 				if err != nil {
 					v.Add("due_at", "%q is not an RFC 3339 time like 2026-11-27T09:00:00Z (use \"\" to clear)", *p.DueAt)
 				} else {
@@ -277,7 +277,7 @@ func taskChanges(a, b Task, deps []int64) map[string]change {
 		if t == nil {
 			return ""
 		}
-		return t.Format(time.RFC3339)
+		return t.Format(time.RFC3339Nano)
 	}
 	set("due_at", fmtDue(a.DueAt), fmtDue(b.DueAt))
 	if fmt.Sprint(a.DependsOn) != fmt.Sprint(deps) {

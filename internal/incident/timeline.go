@@ -96,6 +96,7 @@ func (s *Service) Timeline(ctx context.Context, ref string, f TimelineFilter) (P
 		if err != nil {
 			return err
 		}
+		page.Items = page.Items[:0] // the transaction may be retried
 		for _, e := range es {
 			page.Items = append(page.Items, Entry{Entry: e, IncidentRef: i.Ref})
 		}

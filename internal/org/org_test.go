@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,7 +202,6 @@ func TestAddUser(t *testing.T) {
 			wantInvalid(t, err, "email", "role", "password", "name")
 		})
 		t.Run("ErrConflictLastAdmin", func(t *testing.T) {
-			t.Skip("BUG: Service.AddUser (service.go) re-adding an existing member upserts the membership without the last-admin check SetMemberRole makes: AddUser{Email: the only admin, Role: viewer} leaves the organisation with no admin")
 			_, _, err := e.svc.AddUser(e.admin, org.AddUserInput{Email: "admin@acme.test", Role: actor.Viewer})
 			wantCode(t, err, errs.Conflict)
 		})
@@ -245,6 +245,39 @@ func TestSetMemberRole(t *testing.T) {
 			_, err := e.svc.SetMemberRole(e.as(t, "rita@acme.test", password), "nobody@acme.test", actor.Viewer)
 			wantCode(t, err, errs.NotFound)
 		})
+	})
+}
+
+// TestSetMemberRoleConcurrent: two admins demoting each other at the same
+// moment must leave one admin.
+func TestSetMemberRoleConcurrent(t *testing.T) {
+	dbtest.ForEachDialect(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		for round := range 10 {
+			rita := e.member(t, "rita@acme.test", actor.Admin)
+			admin := e.as(t, "admin@acme.test", password)
+			var wg sync.WaitGroup
+			wg.Go(func() { _, _ = e.svc.SetMemberRole(admin, "rita@acme.test", actor.Viewer) })
+			wg.Go(func() { _, _ = e.svc.SetMemberRole(rita, "admin@acme.test", actor.Viewer) })
+			wg.Wait()
+			members, err := e.svc.Members(admin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var admins []string
+			for _, m := range members {
+				if m.Role == actor.Admin {
+					admins = append(admins, m.Email)
+				}
+			}
+			if len(admins) != 1 {
+				t.Fatalf("round %d: admins %v, want exactly one", round, admins)
+			}
+			// Put both back for the next round, through whoever is still admin.
+			if _, err := e.svc.SetMemberRole(e.as(t, admins[0], password), "admin@acme.test", actor.Admin); err != nil {
+				t.Fatal(err)
+			}
+		}
 	})
 }
 

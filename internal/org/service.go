@@ -170,7 +170,7 @@ func (s *Service) AddUser(ctx context.Context, in AddUserInput) (Member, string,
 		} else if err != nil {
 			return err
 		}
-		if err := upsertMembership(ctx, tx, orgID, u.ID, in.Role, now); err != nil {
+		if err := setRole(ctx, tx, orgID, u, in.Role, now); err != nil {
 			return err
 		}
 		m = Member{User: u, Role: in.Role}
@@ -204,23 +204,37 @@ func (s *Service) SetMemberRole(ctx context.Context, idOrEmail string, role acto
 		if m, err = findMember(ctx, tx, a.OrgID, idOrEmail); err != nil {
 			return err
 		}
-		if m.Role == actor.Admin && role != actor.Admin {
-			var admins int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE org_id = $1 AND role = 'admin'`, a.OrgID).Scan(&admins); err != nil {
-				return err
-			}
-			if admins <= 1 {
-				return errs.Conflictf("%s is the last admin of the organisation; make someone else admin first", m.Email)
-			}
-		}
 		now := db.Time(s.Now())
-		if err := upsertMembership(ctx, tx, a.OrgID, m.ID, role, now); err != nil {
+		if err := setRole(ctx, tx, a.OrgID, m.User, role, now); err != nil {
 			return err
 		}
 		m.Role = role
 		return audit.Write(ctx, tx, now, a, "", "member.role", "user", m.ID, map[string]string{"role": string(role)})
 	})
 	return m, err
+}
+
+// setRole gives u a role in the organisation, refusing to demote its last
+// admin: the organisation would become unmanageable. The organisation row
+// is locked first (a no-op update, portable to both engines) so two admins
+// demoting each other concurrently cannot both pass the check.
+func setRole(ctx context.Context, tx *db.Tx, orgID string, u User, role actor.Role, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE organizations SET slug = slug WHERE id = $1`, orgID); err != nil {
+		return fmt.Errorf("lock organisation: %w", err)
+	}
+	if role != actor.Admin {
+		var isAdmin, admins int
+		err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM memberships WHERE org_id = $1 AND user_id = $2 AND role = 'admin'),
+			(SELECT count(*) FROM memberships WHERE org_id = $1 AND role = 'admin')`, orgID, u.ID).Scan(&isAdmin, &admins)
+		if err != nil {
+			return fmt.Errorf("count admins: %w", err)
+		}
+		if isAdmin == 1 && admins <= 1 {
+			return errs.Conflictf("%s is the last admin of the organisation; make someone else admin first", u.Email)
+		}
+	}
+	return upsertMembership(ctx, tx, orgID, u.ID, role, now)
 }
 
 // Organization returns the actor's organisation.

@@ -47,6 +47,7 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 // canonical is the encoding that is hashed. Field order is fixed by the
 // struct; the payload is included as the exact stored text.
 type canonical struct {
+	ID         string `json:"id"`
 	IncidentID string `json:"incident_id"`
 	Seq        int64  `json:"seq"`
 	Kind       string `json:"kind"`
@@ -64,6 +65,7 @@ type canonical struct {
 // PrevHash.
 func ComputeHash(e Entry) string {
 	b, err := json.Marshal(canonical{
+		ID:         e.ID,
 		IncidentID: e.IncidentID,
 		Seq:        e.Seq,
 		Kind:       e.Kind,

@@ -139,6 +139,8 @@ CREATE TABLE roster_assignments (
 );
 CREATE INDEX roster_incident ON roster_assignments(incident_id, released_at);
 CREATE INDEX roster_user ON roster_assignments(user_id, released_at);
+-- One current hold per person and role; history rows are released.
+CREATE UNIQUE INDEX roster_current ON roster_assignments(incident_id, role_key, user_id) WHERE released_at IS NULL;
 
 CREATE TABLE tasks (
     id          TEXT PRIMARY KEY,
