@@ -91,7 +91,7 @@ func (s *Server) incidentEvents(w http.ResponseWriter, r *http.Request) error {
 	s.Metrics.streams.Inc()
 	defer s.Metrics.streams.Dec()
 	st := s.openStream(w)
-	heartbeat := time.NewTicker(s.Heartbeat)
+	heartbeat := time.NewTicker(s.heartbeat())
 	defer heartbeat.Stop()
 	for {
 		for {
@@ -138,7 +138,7 @@ func (s *Server) orgEvents(w http.ResponseWriter, r *http.Request) error {
 	s.Metrics.streams.Inc()
 	defer s.Metrics.streams.Dec()
 	st := s.openStream(w)
-	heartbeat := time.NewTicker(s.Heartbeat)
+	heartbeat := time.NewTicker(s.heartbeat())
 	defer heartbeat.Stop()
 	for {
 		for {
@@ -205,6 +205,15 @@ func (s *Server) endStream(r *http.Request, err error) error {
 		s.Log.Error("event stream failed", "err", err, "request_id", actor.RequestID(r.Context()))
 	}
 	return nil
+}
+
+// heartbeat defaults to 15 seconds: well inside the idle timeouts of
+// common proxies.
+func (s *Server) heartbeat() time.Duration {
+	if s.Heartbeat <= 0 {
+		return 15 * time.Second
+	}
+	return s.Heartbeat
 }
 
 func (s *Server) closing() <-chan struct{} {

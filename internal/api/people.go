@@ -34,7 +34,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := in.TokenName
 	if name == "" {
-		name = "warroom login " + time.Now().UTC().Format("2006-01-02")
+		name = "warroom login " + s.Orgs.Now().UTC().Format("2006-01-02")
 	}
 	secret, t, err := s.Orgs.CreateToken(actor.With(r.Context(), a), org.TokenInput{Name: name})
 	if err != nil {

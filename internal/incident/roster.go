@@ -104,14 +104,7 @@ func (s *Service) Assign(ctx context.Context, ref string, in AssignInput) (Assig
 		return Assignment{}, err
 	}
 	var out Assignment
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
+	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) error {
 		role, err := org.FindRole(ctx, tx, a.OrgID, in.Role, "role")
 		if err != nil {
 			return err
@@ -167,14 +160,7 @@ func (s *Service) Release(ctx context.Context, ref string, in ReleaseInput) erro
 	if err := checkNote(in.Note); err != nil {
 		return err
 	}
-	return s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
+	return s.change(ctx, ref, func(tx *db.Tx, i Incident) error {
 		m, err := org.FindMember(ctx, tx, a.OrgID, in.User, "user")
 		if err != nil {
 			return err
@@ -220,14 +206,7 @@ func (s *Service) Handover(ctx context.Context, ref string, in HandoverInput) (A
 		return Assignment{}, err
 	}
 	var out Assignment
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
+	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) error {
 		role, err := org.FindRole(ctx, tx, a.OrgID, in.Role, "role")
 		if err != nil {
 			return err

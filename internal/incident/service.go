@@ -42,6 +42,22 @@ func mustWrite(a *actor.Actor) error {
 	return nil
 }
 
+// change runs fn in a write transaction on an incident the actor may see
+// (not found otherwise) and may change (forbidden otherwise).
+func (s *Service) change(ctx context.Context, ref string, fn func(tx *db.Tx, i Incident) error) error {
+	a := actor.From(ctx)
+	return s.DB.Write(ctx, func(tx *db.Tx) error {
+		i, err := loadIncident(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := mustWrite(a); err != nil {
+			return err
+		}
+		return fn(tx, i)
+	})
+}
+
 // view loads an incident for reading and audits reads of restricted ones.
 func (s *Service) view(ctx context.Context, tx *db.Tx, ref, what string) (Incident, error) {
 	a := actor.From(ctx)
@@ -371,14 +387,7 @@ func (s *Service) SetMilestone(ctx context.Context, ref, kind string, at *time.T
 		return Incident{}, err
 	}
 	var out Incident
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
+	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) (err error) {
 		text := fmt.Sprintf("Milestone %s cleared", kind)
 		payload := map[string]any{"kind": kind, "at": nil}
 		if at == nil {
@@ -421,15 +430,8 @@ func (s *Service) Close(ctx context.Context, ref, note string, ifVersion int64) 
 			Fields: []errs.FieldError{{Field: "note", Message: fmt.Sprintf("must be at most %d bytes", MaxEntryText)}}}
 	}
 	var out Incident
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) (err error) {
 		a := actor.From(ctx)
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
 		if note != "" {
 			if _, err := record.Append(ctx, tx, a, s.Now(), record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: record.KindNote, Text: note}); err != nil {
 				return err

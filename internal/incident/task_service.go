@@ -30,14 +30,7 @@ func (s *Service) CreateTask(ctx context.Context, ref string, in TaskInput) (Tas
 		return Task{}, err
 	}
 	var out Task
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
+	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) (err error) {
 		t := Task{ID: db.NewID(), IncidentRef: i.Ref, Title: in.Title, Description: in.Description, Phase: in.Phase, Status: in.Status,
 			CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
 		if t.Phase == "" {
@@ -169,14 +162,7 @@ func (s *Service) UpdateTask(ctx context.Context, ref string, number int64, p Ta
 	a := actor.From(ctx)
 	now := db.Time(s.Now())
 	var out Task
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
+	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) error {
 		t, err := findTask(ctx, tx, now, i, number)
 		if err != nil {
 			return err

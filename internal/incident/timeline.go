@@ -54,14 +54,7 @@ func (s *Service) AddEntry(ctx context.Context, ref string, in EntryInput) (Entr
 		return Entry{}, err
 	}
 	var out Entry
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := mustWrite(a); err != nil {
-			return err
-		}
+	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) error {
 		n := record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: in.Kind, Text: in.Text, CorrectsID: in.Corrects}
 		if in.EventTime != nil {
 			n.EventTime = *in.EventTime
