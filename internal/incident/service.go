@@ -47,7 +47,7 @@ func mustWrite(a *actor.Actor) error {
 func (s *Service) change(ctx context.Context, ref string, fn func(tx *db.Tx, i Incident) error) error {
 	a := actor.From(ctx)
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, a, ref)
+		i, err := loadIncidentRow(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
@@ -390,6 +390,13 @@ func (s *Service) SetMilestone(ctx context.Context, ref, kind string, at *time.T
 	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) (err error) {
 		text := fmt.Sprintf("Milestone %s cleared", kind)
 		payload := map[string]any{"kind": kind, "at": nil}
+		before, err := loadMilestones(ctx, tx, i.ID)
+		if err != nil {
+			return err
+		}
+		if prev, ok := before[kind]; ok {
+			payload["previous"] = prev.At
+		}
 		if at == nil {
 			err = clearMilestone(ctx, tx, i.ID, kind)
 		} else {
@@ -399,9 +406,6 @@ func (s *Service) SetMilestone(ctx context.Context, ref, kind string, at *time.T
 		}
 		if err != nil {
 			return err
-		}
-		if prev, ok := i.Milestones[kind]; ok {
-			payload["previous"] = prev.At
 		}
 		if _, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindMilestone,
 			Text: text, Payload: payload}); err != nil {

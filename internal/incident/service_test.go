@@ -2,6 +2,7 @@ package incident_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -157,6 +158,16 @@ func TestUpdate(t *testing.T) {
 			}
 			_, err = w.incidents.SetMilestone(w.responder2, i.Ref, "declared", &at)
 			wantCode(t, err, errs.Invalid)
+			// Moving a milestone records where it was before.
+			later := at.Add(10 * time.Minute)
+			if _, err := w.incidents.SetMilestone(w.responder2, i.Ref, "contained", &later); err != nil {
+				t.Fatal(err)
+			}
+			tl, _ := w.incidents.Timeline(w.responder2, i.Ref, incident.TimelineFilter{Kinds: []string{incident.KindMilestone}, Desc: true, Limit: 1})
+			var p struct{ At, Previous time.Time }
+			if err := json.Unmarshal(tl.Items[0].Payload, &p); err != nil || !p.At.Equal(later) || !p.Previous.Equal(at) {
+				t.Fatalf("milestone payload %s (%v)", tl.Items[0].Payload, err)
+			}
 		})
 	})
 }

@@ -45,6 +45,18 @@ func scanIncident(row interface{ Scan(...any) error }) (Incident, error) {
 // loadIncident finds an incident the actor may see, by reference. Hidden
 // and missing incidents give the same not-found error.
 func loadIncident(ctx context.Context, tx *db.Tx, a *actor.Actor, ref string) (Incident, error) {
+	i, err := loadIncidentRow(ctx, tx, a, ref)
+	if err != nil {
+		return i, err
+	}
+	ms, err := loadMilestones(ctx, tx, i.ID)
+	i.Milestones = ms
+	return i, err
+}
+
+// loadIncidentRow is loadIncident without the milestones, for writes
+// that do not need them.
+func loadIncidentRow(ctx context.Context, tx *db.Tx, a *actor.Actor, ref string) (Incident, error) {
 	args := append(visibleArgs(a), strings.ToUpper(ref))
 	i, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE `+visible+` AND i.ref = $4`, args...))
 	if db.NoRows(err) {
@@ -53,9 +65,7 @@ func loadIncident(ctx context.Context, tx *db.Tx, a *actor.Actor, ref string) (I
 	if err != nil {
 		return i, fmt.Errorf("load incident %s: %w", ref, err)
 	}
-	ms, err := loadMilestones(ctx, tx, i.ID)
-	i.Milestones = ms
-	return i, err
+	return i, nil
 }
 
 func nextRef(ctx context.Context, tx *db.Tx, orgID string, year int) (string, error) {
