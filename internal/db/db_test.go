@@ -25,6 +25,37 @@ func TestSchemasMatch(t *testing.T) {
 	if len(lite["timeline_entries"]) == 0 {
 		t.Fatal("timeline_entries has no columns: the comparison saw nothing")
 	}
+	if diff := cmp.Diff(indexes(t, dbtest.OpenSQLite(t)), indexes(t, dbtest.OpenPostgres(t))); diff != "" {
+		t.Fatalf("named indexes differ (-sqlite +postgres):\n%s", diff)
+	}
+}
+
+// indexes lists the indexes the migrations name (not those the engines
+// create for primary keys and UNIQUE constraints).
+func indexes(t *testing.T, d *db.DB) []string {
+	t.Helper()
+	q := `SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`
+	if d.Dialect == db.Postgres {
+		q = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()
+		     AND indexname NOT LIKE '%\_pkey' AND indexname NOT LIKE '%\_key' ORDER BY indexname`
+	}
+	rows, err := d.SQL().Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		t.Fatal("no indexes found: the comparison saw nothing")
+	}
+	return out
 }
 
 func columns(t *testing.T, d *db.DB) map[string][]string {
