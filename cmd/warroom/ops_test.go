@@ -70,18 +70,30 @@ func TestBackupWhileServing(t *testing.T) {
 
 func TestHealthReadyMetrics(t *testing.T) {
 	srv := startServer(t, []string{"--data", t.TempDir()})
-	for path, want := range map[string]string{"/healthz": `"status":"ok"`, "/readyz": `"ready"`, "/metrics": "warroom_http_requests_total"} {
-		if path == "/metrics" {
-			_, _ = http.Get(srv.url + "/api/v1/openapi.json") // make sure a request was counted
-		}
+	get := func(path string) (int, string) {
 		resp, err := http.Get(srv.url + path)
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
-			t.Errorf("%s: %d %s", path, resp.StatusCode, b)
+		return resp.StatusCode, string(b)
+	}
+	for path, want := range map[string]string{"/healthz": `"status":"ok"`, "/readyz": `"ready"`} {
+		if code, body := get(path); code != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d %s", path, code, body)
+		}
+	}
+	get("/api/v1/openapi.json")
+	// The request is counted after its response is sent: poll briefly.
+	want := `warroom_http_requests_total{route="GET /api/v1/openapi.json",status="200"} 1`
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		code, body := get("/metrics")
+		if code == 200 && strings.Contains(body, want) {
+			break
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("/metrics has no %s:\n%s", want, body)
 		}
 	}
 }
