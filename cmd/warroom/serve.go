@@ -17,8 +17,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/demo"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/web"
 )
 
 // serverConfig is the server's configuration: defaults, then WARROOM_*
@@ -32,6 +34,8 @@ type serverConfig struct {
 	bootstrapOrg   string
 	bootstrapEmail string
 	shutdownGrace  time.Duration
+	secureCookies  bool
+	demo           bool
 }
 
 // Validate reports every problem at once.
@@ -94,6 +98,8 @@ organisation and its first admin and prints the password once.`,
 	f.StringVar(&c.bootstrapOrg, "bootstrap-org", envOr("WARROOM_BOOTSTRAP_ORG", "My Organisation"), "name of the organisation created on first start")
 	f.StringVar(&c.bootstrapEmail, "bootstrap-email", envOr("WARROOM_BOOTSTRAP_EMAIL", "admin@warroom.local"), "email of the first admin created on first start")
 	f.DurationVar(&c.shutdownGrace, "shutdown-grace", 30*time.Second, "how long a graceful shutdown waits for requests in flight")
+	f.BoolVar(&c.demo, "demo", false, "start with a realistic sample organisation (only on an empty database) and print its sign-in details")
+	f.BoolVar(&c.secureCookies, "secure-cookies", os.Getenv("WARROOM_SECURE_COOKIES") == "1", "mark session cookies Secure (set this behind a TLS-terminating proxy; env WARROOM_SECURE_COOKIES=1)")
 	return cmd
 }
 
@@ -118,7 +124,11 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 		return err
 	}
 	defer l.db.Close()
-	if err := a.firstStart(ctx, l, c); err != nil {
+	if c.demo {
+		if err := a.seedDemo(ctx, l, c, log); err != nil {
+			return err
+		}
+	} else if err := a.firstStart(ctx, l, c); err != nil {
 		return err
 	}
 	reg := prometheus.NewRegistry()
@@ -128,10 +138,10 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 		Metrics: api.NewMetrics(reg), MaxBody: c.maxBody, Heartbeat: 15 * time.Second, Version: version, Closing: closing}
 	mux := http.NewServeMux()
 	apiSrv.Register(mux)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "Warroom is running. The JSON API is at /api/v1 (see /api/v1/openapi.json).")
-	})
+	webSrv := &web.Server{Orgs: l.orgs, Incidents: l.incidents, Log: log.With("component", "web"), SecureCookies: c.secureCookies, Version: version}
+	if err := webSrv.Register(mux); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
@@ -156,6 +166,27 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// seedDemo fills an empty database with the demo organisation and prints
+// how to sign in as each of its people.
+func (a *app) seedDemo(ctx context.Context, l *local, c serverConfig, log *slog.Logger) error {
+	res, err := demo.Seed(ctx, l.db, time.Now(), log)
+	if errors.Is(err, demo.ErrNotEmpty) {
+		fmt.Fprintf(a.stdout, "\nThe database already has data; not adding the demo again (use an empty --data directory for a fresh demo).\n\n")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("seed the demo: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "\nDemo organisation %q is ready. Open http://%s and sign in as any of:\n\n", res.Org.Name, c.addr)
+	t := a.table("EMAIL", "PASSWORD", "ROLE", "IN THE DEMO")
+	for _, u := range res.Users {
+		t.row(u.Email, u.Password, u.Role, u.Note)
+	}
+	t.flush()
+	fmt.Fprintf(a.stdout, "\nThese passwords are public: never use --demo for real incidents.\n\n")
 	return nil
 }
 

@@ -126,7 +126,7 @@ func assign(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Inc
 		return as, err
 	}
 	_, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindRoleAssigned,
-		Text:    fmt.Sprintf("%s assigned as %s", displayName(m), role),
+		Text:    fmt.Sprintf("%s assigned as %s", displayName(m), r.Name),
 		Payload: map[string]any{"role": role, "user_id": m.ID, "user_email": m.Email, "note": note}})
 	return as, err
 }
@@ -165,11 +165,15 @@ func (s *Service) Release(ctx context.Context, ref string, in ReleaseInput) erro
 		if err != nil {
 			return err
 		}
+		role, err := org.FindRole(ctx, tx, a.OrgID, in.Role, "role")
+		if err != nil {
+			return err
+		}
 		if err := release(ctx, tx, a, now, i, in.Role, m, "user"); err != nil {
 			return err
 		}
 		_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindRoleReleased,
-			Text:    fmt.Sprintf("%s released from %s", displayName(m), in.Role),
+			Text:    fmt.Sprintf("%s released from %s", displayName(m), role.Name),
 			Payload: map[string]any{"role": in.Role, "user_id": m.ID, "user_email": m.Email, "note": in.Note}})
 		return err
 	})
@@ -231,7 +235,7 @@ func (s *Service) Handover(ctx context.Context, ref string, in HandoverInput) (A
 			return err
 		}
 		_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindHandover,
-			Text: fmt.Sprintf("%s handed %s over to %s", displayName(from), in.Role, displayName(to)),
+			Text: fmt.Sprintf("%s handed %s over to %s", displayName(from), role.Name, displayName(to)),
 			Payload: map[string]any{"role": in.Role, "from_user_id": from.ID, "from_email": from.Email,
 				"to_user_id": to.ID, "to_email": to.Email, "note": in.Note}})
 		return err

@@ -56,7 +56,7 @@ func TestAssign(t *testing.T) {
 				t.Fatalf("roster (-want +got):\n%s", diff)
 			}
 			es := entriesOf(t, w, w.viewer, i.Ref, incident.KindRoleAssigned)
-			if len(es) != 2 || es[1].Text != "Rob Responder assigned as investigator" {
+			if len(es) != 2 || es[1].Text != "Rob Responder assigned as Investigator" {
 				t.Fatalf("role_assigned entries %+v", es)
 			}
 		})
@@ -126,7 +126,7 @@ func TestRelease(t *testing.T) {
 				t.Fatalf("history (-want +got):\n%s", diff)
 			}
 			es := entriesOf(t, w, w.admin, i.Ref, incident.KindRoleReleased)
-			if len(es) != 1 || es[0].Text != "Rob Responder released from scribe" || !es[0].RecordedAt.Equal(w.clock.Now()) {
+			if len(es) != 1 || es[0].Text != "Rob Responder released from Scribe" || !es[0].RecordedAt.Equal(w.clock.Now()) {
 				t.Fatalf("role_released entries %+v", es)
 			}
 			var payload map[string]string
@@ -175,7 +175,7 @@ func TestHandover(t *testing.T) {
 				t.Fatalf("the role was never empty, yet flags %+v", r.Flags)
 			}
 			es := entriesOf(t, w, w.admin, i.Ref, incident.KindHandover)
-			if len(es) != 1 || es[0].Text != "Rita Responder handed incident_commander over to Rob Responder" {
+			if len(es) != 1 || es[0].Text != "Rita Responder handed Incident commander over to Rob Responder" {
 				t.Fatalf("hand-over entries %+v", es)
 			}
 			var payload map[string]string

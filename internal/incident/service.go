@@ -186,7 +186,7 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (Incident, error
 			}
 		}
 		_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindDeclared,
-			Text: fmt.Sprintf("Declared %s %s incident: %s", i.Severity, i.Type, i.Title),
+			Text: fmt.Sprintf("Declared %s %s incident: %s", i.Severity, strings.ToLower(Label(i.Type)), i.Title),
 			Payload: map[string]any{"ref": i.Ref, "title": i.Title, "type": i.Type, "severity": i.Severity, "phase": i.Phase,
 				"tlp": i.TLP, "restricted": i.Restricted, "tags": i.Tags, "milestones": ms}})
 		if err != nil {
@@ -359,10 +359,18 @@ func describeChanges(cs map[string]change) string {
 		switch f {
 		case "summary", "description":
 			parts = append(parts, f+" updated")
-		case "tags", "depends_on":
-			parts = append(parts, fmt.Sprintf("%s %v → %v", f, c.From, c.To))
-		case "owner", "role", "due_at":
+		case "tags":
+			parts = append(parts, fmt.Sprintf("tags %v → %v", c.From, c.To))
+		case "depends_on":
+			parts = append(parts, fmt.Sprintf("waits for %v → %v", c.From, c.To))
+		case "owner", "role":
 			parts = append(parts, fmt.Sprintf("%s %s → %s", f, orNone(c.From), orNone(c.To)))
+		case "due_at":
+			parts = append(parts, fmt.Sprintf("due %s → %s", orNone(c.From), orNone(c.To)))
+		case "restricted":
+			parts = append(parts, map[bool]string{true: "now restricted (need to know)", false: "no longer restricted"}[c.To == true])
+		case "type", "phase", "status", "tlp":
+			parts = append(parts, fmt.Sprintf("%s %s → %s", f, Label(c.From), Label(c.To)))
 		default:
 			parts = append(parts, fmt.Sprintf("%s %v → %v", f, c.From, c.To))
 		}
@@ -388,7 +396,7 @@ func (s *Service) SetMilestone(ctx context.Context, ref, kind string, at *time.T
 	}
 	var out Incident
 	err := s.change(ctx, ref, func(tx *db.Tx, i Incident) (err error) {
-		text := fmt.Sprintf("Milestone %s cleared", kind)
+		text := fmt.Sprintf("%s time cleared", Label(kind))
 		payload := map[string]any{"kind": kind, "at": nil}
 		before, err := loadMilestones(ctx, tx, i.ID)
 		if err != nil {
@@ -401,7 +409,7 @@ func (s *Service) SetMilestone(ctx context.Context, ref, kind string, at *time.T
 			err = clearMilestone(ctx, tx, i.ID, kind)
 		} else {
 			t := db.Time(*at)
-			text, payload["at"] = fmt.Sprintf("Milestone %s set to %s", kind, t.Format(time.RFC3339)), t
+			text, payload["at"] = fmt.Sprintf("%s at %s", Label(kind), t.Format("2006-01-02 15:04 UTC")), t
 			err = setMilestone(ctx, tx, i.ID, kind, t, a.UserID, now)
 		}
 		if err != nil {

@@ -112,7 +112,7 @@ func TestUpdate(t *testing.T) {
 				t.Fatalf("%+v", got)
 			}
 			tl, err := w.incidents.Timeline(w.responder, i.Ref, incident.TimelineFilter{Kinds: []string{incident.KindUpdated}})
-			if err != nil || len(tl.Items) != 1 || tl.Items[0].Text != "severity SEV2 → SEV1; phase detection_analysis → containment" {
+			if err != nil || len(tl.Items) != 1 || tl.Items[0].Text != "severity SEV2 → SEV1; phase Detection & analysis → Containment" {
 				t.Fatalf("timeline %+v %v", tl.Items, err)
 			}
 		})

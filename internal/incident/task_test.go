@@ -180,7 +180,7 @@ func TestTaskDependencies(t *testing.T) {
 				t.Fatalf("task %+v, %v", got, err)
 			}
 			es := entriesOf(t, w, w.admin, i.Ref, incident.KindTaskUpdated)
-			if last := es[len(es)-1]; last.Text != "Task 3 (Report): depends_on [1 2] → []" {
+			if last := es[len(es)-1]; last.Text != "Task 3 (Report): waits for [1 2] → []" {
 				t.Fatalf("entry text %q", last.Text)
 			}
 		})
@@ -231,7 +231,7 @@ func TestTaskOverdue(t *testing.T) {
 				t.Fatalf("overdue %v", got)
 			}
 			es := entriesOf(t, w, w.admin, i.Ref, incident.KindTaskUpdated)
-			if last := es[len(es)-1]; last.Text != "Task 2 (Task): due_at 2026-11-26T10:00:00Z → (none)" {
+			if last := es[len(es)-1]; last.Text != "Task 2 (Task): due 2026-11-26T10:00:00Z → (none)" {
 				t.Fatalf("entry text %q", last.Text)
 			}
 		})
@@ -307,8 +307,8 @@ func TestUpdateTask(t *testing.T) {
 				t.Fatalf("task (-want +got):\n%s", diff)
 			}
 			es := entriesOf(t, w, w.admin, i.Ref, incident.KindTaskUpdated)
-			wantText := "Task 1 (Reset all passwords): title Reset passwords → Reset all passwords; status open → in_progress; " +
-				"owner rita@acme.test → rob@acme.test; due_at (none) → 2026-11-26T13:00:00Z"
+			wantText := "Task 1 (Reset all passwords): title Reset passwords → Reset all passwords; status Open → In progress; " +
+				"owner rita@acme.test → rob@acme.test; due (none) → 2026-11-26T13:00:00Z"
 			if len(es) != 1 || es[0].Text != wantText || es[0].ActorID != userID(w.responder2) {
 				t.Fatalf("task_updated entries %+v", es)
 			}

@@ -1,0 +1,36 @@
+package incident
+
+import (
+	"fmt"
+	"strings"
+)
+
+// labels are the words people read for enum values; JSON keeps the keys.
+var labels = map[string]string{
+	"ransomware": "Ransomware", "business_email_compromise": "Business email compromise", "data_breach": "Data breach",
+	"malware": "Malware", "insider_threat": "Insider threat", "denial_of_service": "Denial of service",
+	"account_compromise": "Account compromise", "lost_or_stolen_device": "Lost or stolen device", "other": "Other",
+	"detection_analysis": "Detection & analysis", "containment": "Containment", "eradication": "Eradication",
+	"recovery": "Recovery", "post_incident": "Post-incident",
+	"open": "Open", "closed": "Closed", "in_progress": "In progress", "blocked": "Blocked", "done": "Done", "cancelled": "Cancelled",
+	"clear": "TLP:CLEAR", "green": "TLP:GREEN", "amber": "TLP:AMBER", "amber_strict": "TLP:AMBER+STRICT", "red": "TLP:RED",
+	"SEV1": "SEV1 · Critical", "SEV2": "SEV2 · High", "SEV3": "SEV3 · Medium", "SEV4": "SEV4 · Low",
+	"first_compromise": "First compromise", "detected": "Detected", "declared": "Declared", "contained": "Contained",
+	"eradicated": "Eradicated", "recovered": "Recovered",
+	"note": "Note", "action": "Action", "decision": "Decision", "communication": "Communication", "attacker_activity": "Attacker activity",
+	"correction": "Correction", "incident_declared": "Declared", "incident_updated": "Updated", "milestone_set": "Milestone",
+	"role_assigned": "Role assigned", "role_released": "Role released", "role_handed_over": "Hand-over",
+	"task_created": "Task created", "task_updated": "Task updated",
+	"viewer": "Viewer", "responder": "Responder", "admin": "Admin",
+}
+
+// Label is the human name of an enum value (a type, phase, status, TLP,
+// severity, milestone, task status or timeline kind), for people rather
+// than programs.
+func Label(v any) string {
+	s := fmt.Sprint(v)
+	if l, ok := labels[s]; ok {
+		return l
+	}
+	return strings.ReplaceAll(s, "_", " ")
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/incident"
+)
+
+// parsePages parses every page once, at start-up: each page template is
+// combined with the layout and the shared partials.
+func parsePages() (map[string]*template.Template, error) {
+	shared, err := fs.Glob(assets, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, append([]string{f}, shared...)...)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// PageNames lists the page templates, for the test that renders them all.
+func PageNames() ([]string, error) {
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for n := range p {
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// render executes a page into a buffer first, so a template error becomes
+// a clean error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, v *view) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+	return nil
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Status  int
+	Heading string
+	Message string
+	Fields  []errs.FieldError
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	code := errs.CodeOf(err)
+	status := statusOf(code)
+	if status >= 500 {
+		s.Log.Error("page failed", "err", err, "method", r.Method, "path", r.URL.Path)
+	}
+	if code == errs.Unauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	headings := map[int]string{400: "That did not work", 401: "Please sign in again", 403: "Not allowed", 404: "Not found",
+		409: "That clashes with something", 412: "Someone changed this first", 413: "Too large", 429: "Slow down", 500: "Something went wrong"}
+	p := errorPage{Status: status, Heading: headings[status], Message: errs.MessageOf(err), Fields: errs.FieldsOf(err)}
+	if p.Heading == "" {
+		p.Heading = http.StatusText(status)
+	}
+	v.Title, v.Data = p.Heading, p
+	if rerr := s.render(w, status, "error", v); rerr != nil {
+		s.Log.Error("render error page", "err", rerr)
+		http.Error(w, p.Message, status)
+	}
+}
+
+func statusOf(code errs.Code) int {
+	switch code {
+	case errs.Invalid:
+		return 400
+	case errs.Unauthorized:
+		return 401
+	case errs.Forbidden:
+		return 403
+	case errs.NotFound:
+		return 404
+	case errs.Conflict:
+		return 409
+	case errs.PreconditionFailed:
+		return 412
+	case errs.TooLarge:
+		return 413
+	case errs.TooManyRequests:
+		return 429
+	}
+	return 500
+}
+
+var funcs = template.FuncMap{
+	"label": incident.Label,
+	// milestone returns nil for an unset milestone: a struct from a map
+	// index would always count as set in {{with}}.
+	"milestone": func(i incident.Incident, kind string) *incident.Milestone {
+		if m, ok := i.Milestones[kind]; ok {
+			return &m
+		}
+		return nil
+	},
+	// iso is the machine-readable time for <time datetime>; JavaScript
+	// shows it in the viewer's zone, and UTC is the no-script fallback.
+	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"utc": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"ptime": func(t *time.Time) time.Time {
+		if t == nil {
+			return time.Time{}
+		}
+		return *t
+	},
+	"inputTime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02T15:04")
+	},
+	"since": func(from, now time.Time) string { return humanDuration(now.Sub(from)) },
+	"lower": strings.ToLower,
+	"sevClass": func(s incident.Severity) string { return "sev" + strings.TrimPrefix(string(s), "SEV") },
+	"types":      func() []incident.Type { return incident.Types },
+	"severities": func() []incident.Severity { return incident.Severities },
+	"phases":     func() []incident.Phase { return incident.Phases },
+	"tlps":       func() []incident.TLP { return incident.TLPs },
+	"taskStatuses": func() []incident.TaskStatus { return incident.TaskStatuses },
+	"milestoneKinds": func() []string { return incident.MilestoneKinds },
+	"userKinds": func() []string { return []string{"note", "action", "decision", "communication", "attacker_activity"} },
+	"str": func(v any) string { return fmt.Sprint(v) },
+	"list3": func() []string { return []string{"viewer", "responder", "admin"} },
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+	"pct": func(part, whole int) int {
+		if whole == 0 {
+			return 0
+		}
+		return part * 100 / whole
+	},
+}
+
+// humanDuration says how long ago, the way a responder says it: 3d 4h, 2h 05m, 12m.
+func humanDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	days := int(d.Hours()) / 24
+	h := int(d.Hours()) % 24
+	m := int(d.Minutes()) % 60
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh", days, h)
+	case h > 0:
+		return fmt.Sprintf("%dh %02dm", h, m)
+	}
+	return fmt.Sprintf("%dm", m)
+}

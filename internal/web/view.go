@@ -1,0 +1,124 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/errs"
+)
+
+// view is what every template receives: who is looking, the CSRF token
+// for forms, and the page's own data.
+type view struct {
+	Actor   *actor.Actor
+	CSRF    string
+	Title   string
+	Nav     string // which navigation item is current
+	Now     time.Time
+	Version string
+	Flash   string // a one-line confirmation
+	// Form holds a rejected form: which one, its values and what was
+	// wrong, so the page can show the errors next to the fields.
+	Form *formState
+	Data any
+}
+
+type formState struct {
+	Name    string
+	Message string
+	Values  url.Values
+	Fields  map[string]string
+}
+
+// Value returns a submitted value of the rejected form, for refilling it.
+func (f *formState) Value(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Err returns the error for a field of the named form, if that form was rejected.
+func (v *view) Err(form, field string) string {
+	if v.Form == nil || v.Form.Name != form {
+		return ""
+	}
+	return v.Form.Fields[field]
+}
+
+// Failed reports whether the named form was rejected.
+func (v *view) Failed(form string) bool { return v.Form != nil && v.Form.Name == form }
+
+// Val returns a submitted value when the named form was rejected, else def.
+func (v *view) Val(form, field, def string) string {
+	if v.Failed(form) {
+		return v.Form.Value(field)
+	}
+	return def
+}
+
+func (s *Server) newView(r *http.Request) *view {
+	return &view{Now: s.now(), Version: s.Version, Flash: r.URL.Query().Get("done")}
+}
+
+// rejected turns a validation error into form state for re-rendering;
+// other errors are returned as they are.
+func rejected(r *http.Request, name string, err error) (*formState, error) {
+	if errs.CodeOf(err) != errs.Invalid && errs.CodeOf(err) != errs.Conflict && errs.CodeOf(err) != errs.PreconditionFailed {
+		return nil, err
+	}
+	f := &formState{Name: name, Message: errs.MessageOf(err), Values: r.PostForm, Fields: map[string]string{}}
+	for _, fe := range errs.FieldsOf(err) {
+		if _, ok := f.Fields[fe.Field]; !ok {
+			f.Fields[fe.Field] = fe.Message
+		}
+	}
+	return f, nil
+}
+
+// redirect answers a successful POST with 303 See Other (post/redirect/get).
+func redirect(w http.ResponseWriter, r *http.Request, to, done string) error {
+	if done != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		frag := ""
+		if i := strings.IndexByte(to, '#'); i >= 0 {
+			to, frag = to[:i], to[i:]
+		}
+		to += sep + "done=" + url.QueryEscape(done) + frag
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func sameOrigin(r *http.Request, origin string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}
+
+func constantTimeEqual(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+func remoteAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
