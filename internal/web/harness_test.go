@@ -88,7 +88,9 @@ func mount(t testing.TB, d *db.DB, orgs *org.Service, inc *incident.Service) *ht
 	return srv
 }
 
-func (s *site) ctx(who string) context.Context { return actor.With(context.Background(), s.actors[who]) }
+func (s *site) ctx(who string) context.Context {
+	return actor.With(context.Background(), s.actors[who])
+}
 
 // declare declares an incident as who through the service.
 func (s *site) declare(who string, in incident.DeclareInput) incident.Incident {

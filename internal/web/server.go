@@ -16,8 +16,9 @@ import (
 	"github.com/warroom/warroom/internal/org"
 )
 
-//go:embed all:templates static
 // "all:" because the shared templates start with "_", which embed skips otherwise.
+//
+//go:embed all:templates static
 var assets embed.FS
 
 // Server is the web UI.
@@ -186,4 +187,3 @@ func cacheStatic(h http.Handler) http.Handler {
 }
 
 func (s *Server) now() time.Time { return s.Orgs.Now() }
-

@@ -149,20 +149,20 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02T15:04")
 	},
-	"since": func(from, now time.Time) string { return humanDuration(now.Sub(from)) },
-	"lower": strings.ToLower,
-	"sevClass": func(s incident.Severity) string { return "sev" + strings.TrimPrefix(string(s), "SEV") },
-	"types":      func() []incident.Type { return incident.Types },
-	"severities": func() []incident.Severity { return incident.Severities },
-	"phases":     func() []incident.Phase { return incident.Phases },
-	"tlps":       func() []incident.TLP { return incident.TLPs },
-	"taskStatuses": func() []incident.TaskStatus { return incident.TaskStatuses },
+	"since":          func(from, now time.Time) string { return humanDuration(now.Sub(from)) },
+	"lower":          strings.ToLower,
+	"sevClass":       func(s incident.Severity) string { return "sev" + strings.TrimPrefix(string(s), "SEV") },
+	"types":          func() []incident.Type { return incident.Types },
+	"severities":     func() []incident.Severity { return incident.Severities },
+	"phases":         func() []incident.Phase { return incident.Phases },
+	"tlps":           func() []incident.TLP { return incident.TLPs },
+	"taskStatuses":   func() []incident.TaskStatus { return incident.TaskStatuses },
 	"milestoneKinds": func() []string { return incident.MilestoneKinds },
-	"userKinds": func() []string { return []string{"note", "action", "decision", "communication", "attacker_activity"} },
-	"str": func(v any) string { return fmt.Sprint(v) },
-	"list3": func() []string { return []string{"viewer", "responder", "admin"} },
-	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
+	"userKinds":      func() []string { return []string{"note", "action", "decision", "communication", "attacker_activity"} },
+	"str":            func(v any) string { return fmt.Sprint(v) },
+	"list3":          func() []string { return []string{"viewer", "responder", "admin"} },
+	"join":           strings.Join,
+	"add":            func(a, b int) int { return a + b },
 	"pct": func(part, whole int) int {
 		if whole == 0 {
 			return 0
