@@ -133,26 +133,32 @@ func (s *Service) List(ctx context.Context, f Filter) (Page[Incident], error) {
 		pat := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
 		add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.ref) LIKE ? ESCAPE '\')`, pat)
 	}
-	order := ""
+	sortOrder := ""
 	switch f.Sort {
-	case SortNewest:
-		order = "i.id DESC"
-		if cur.ID != "" {
-			add("i.id < ?", cur.ID)
+	case SortNewest, SortOldest:
+		// By declaration time, not by ID: IDs follow the server's clock
+		// at insert, which differs for imported or backdated incidents.
+		order, cmp := "i.created_at DESC, i.id DESC", "<"
+		if f.Sort == SortOldest {
+			order, cmp = "i.created_at ASC, i.id ASC", ">"
 		}
-	case SortOldest:
-		order = "i.id ASC"
 		if cur.ID != "" {
-			add("i.id > ?", cur.ID)
+			t, err := time.Parse(time.RFC3339Nano, cur.Key)
+			if err != nil {
+				return Page[Incident]{}, errs.Invalidf("invalid cursor")
+			}
+			args = append(args, t, cur.ID)
+			where = append(where, fmt.Sprintf("(i.created_at %s $%d OR (i.created_at = $%d AND i.id %s $%d))", cmp, len(args)-1, len(args)-1, cmp, len(args)))
 		}
+		sortOrder = order
 	case SortSeverity:
-		order = "i.severity ASC, i.id DESC"
+		sortOrder = "i.severity ASC, i.id DESC"
 		if cur.ID != "" {
 			args = append(args, cur.Key, cur.ID)
 			where = append(where, fmt.Sprintf("(i.severity > $%d OR (i.severity = $%d AND i.id < $%d))", len(args)-1, len(args)-1, len(args)))
 		}
 	case SortUpdated:
-		order = "i.updated_at DESC, i.id DESC"
+		sortOrder = "i.updated_at DESC, i.id DESC"
 		if cur.ID != "" {
 			t, err := time.Parse(time.RFC3339Nano, cur.Key)
 			if err != nil {
@@ -163,7 +169,7 @@ func (s *Service) List(ctx context.Context, f Filter) (Page[Incident], error) {
 		}
 	}
 	q := `SELECT ` + incidentColumns + ` FROM incidents i WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + order + fmt.Sprintf(" LIMIT %d", f.Limit+1)
+		` ORDER BY ` + sortOrder + fmt.Sprintf(" LIMIT %d", f.Limit+1)
 	page := Page[Incident]{Items: []Incident{}}
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		rows, err := tx.QueryContext(ctx, q, args...)
@@ -178,7 +184,10 @@ func (s *Service) List(ctx context.Context, f Filter) (Page[Incident], error) {
 			}
 			page.Items = append(page.Items, i)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return fillMilestones(ctx, tx, page.Items)
 	})
 	if err != nil {
 		return page, err
@@ -192,6 +201,8 @@ func (s *Service) List(ctx context.Context, f Filter) (Page[Incident], error) {
 			c.Key = string(last.Severity)
 		case SortUpdated:
 			c.Key = last.UpdatedAt.Format(time.RFC3339Nano)
+		default:
+			c.Key = last.CreatedAt.Format(time.RFC3339Nano)
 		}
 		page.NextCursor = c.encode()
 	}

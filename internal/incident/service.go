@@ -405,6 +405,9 @@ func (s *Service) SetMilestone(ctx context.Context, ref, kind string, at *time.T
 		if prev, ok := before[kind]; ok {
 			payload["previous"] = prev.At
 		}
+		if err := checkMilestoneOrder(before, kind, at); err != nil {
+			return err
+		}
 		if at == nil {
 			err = clearMilestone(ctx, tx, i.ID, kind)
 		} else {
@@ -453,4 +456,41 @@ func (s *Service) Close(ctx context.Context, ref, note string, ifVersion int64) 
 		return err
 	})
 	return out, err
+}
+
+// milestoneOrder lists pairs that must happen in this order when both are
+// known: a compromise precedes its detection, containment precedes
+// eradication, and so on.
+var milestoneOrder = [][2]string{
+	{"first_compromise", "detected"}, {"detected", "declared"},
+	{"first_compromise", "contained"}, {"first_compromise", "eradicated"}, {"first_compromise", "recovered"},
+	{"contained", "eradicated"}, {"eradicated", "recovered"},
+}
+
+// checkMilestoneOrder refuses setting kind to at when that would put two
+// milestones out of order.
+func checkMilestoneOrder(current map[string]Milestone, kind string, at *time.Time) error {
+	times := map[string]time.Time{}
+	for k, m := range current {
+		times[k] = m.At
+	}
+	if at == nil {
+		return nil // clearing cannot break the order
+	}
+	times[kind] = db.Time(*at)
+	for _, p := range milestoneOrder {
+		a, okA := times[p[0]]
+		b, okB := times[p[1]]
+		if okA && okB && a.After(b) && (p[0] == kind || p[1] == kind) {
+			other := p[1]
+			rel := "after"
+			if p[1] == kind {
+				other, rel = p[0], "before"
+			}
+			return &errs.Error{Code: errs.Invalid, Message: "milestones out of order",
+				Fields: []errs.FieldError{{Field: "at", Message: fmt.Sprintf("%s would be %s %s (%s); %s comes first",
+					Label(kind), rel, strings.ToLower(Label(other)), times[other].Format("2006-01-02 15:04 UTC"), Label(p[0]))}}}
+		}
+	}
+	return nil
 }

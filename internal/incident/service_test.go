@@ -3,6 +3,7 @@ package incident_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,6 +159,16 @@ func TestUpdate(t *testing.T) {
 			}
 			_, err = w.incidents.SetMilestone(w.responder2, i.Ref, "declared", &at)
 			wantCode(t, err, errs.Invalid)
+			// Milestones keep their order: no eradication before containment.
+			early := at.Add(-time.Minute)
+			_, err = w.incidents.SetMilestone(w.responder2, i.Ref, "eradicated", &early)
+			wantCode(t, err, errs.Invalid)
+			if f := errs.FieldsOf(err); len(f) != 1 || f[0].Field != "at" || !strings.Contains(f[0].Message, "contained") {
+				t.Fatalf("order error %v", err)
+			}
+			late := w.clock.Now().Add(time.Hour)
+			_, err = w.incidents.SetMilestone(w.responder2, i.Ref, "first_compromise", &late)
+			wantCode(t, err, errs.Invalid)
 			// Moving a milestone records where it was before.
 			later := at.Add(10 * time.Minute)
 			if _, err := w.incidents.SetMilestone(w.responder2, i.Ref, "contained", &later); err != nil {
@@ -197,6 +208,10 @@ func TestList(t *testing.T) {
 				cursor = p.NextCursor
 			}
 			want := []string{"IR-2026-0007", "IR-2026-0006", "IR-2026-0005", "IR-2026-0004", "IR-2026-0003", "IR-2026-0002", "IR-2026-0001"}
+			first, _ := w.incidents.List(w.responder, incident.Filter{Limit: 1})
+			if _, ok := first.Items[0].Milestones["declared"]; !ok {
+				t.Errorf("listed incidents carry no milestones: %+v", first.Items[0].Milestones)
+			}
 			if diff := cmp.Diff(want, refs); diff != "" {
 				t.Fatalf("refs (-want +got):\n%s", diff)
 			}

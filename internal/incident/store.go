@@ -130,6 +130,37 @@ func loadMilestones(ctx context.Context, tx *db.Tx, incidentID string) (map[stri
 	return out, rows.Err()
 }
 
+// fillMilestones loads the milestones of several incidents in one query.
+func fillMilestones(ctx context.Context, tx *db.Tx, items []Incident) error {
+	if len(items) == 0 {
+		return nil
+	}
+	pos := map[string]int{}
+	ph := make([]string, len(items))
+	args := make([]any, len(items))
+	for k, i := range items {
+		pos[i.ID] = k
+		ph[k] = fmt.Sprintf("$%d", k+1)
+		args[k] = i.ID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT m.incident_id, m.kind, m.at, m.set_by, u.name, m.set_at FROM incident_milestones m
+		JOIN users u ON u.id = m.set_by WHERE m.incident_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("load milestones: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, k string
+		var m Milestone
+		if err := rows.Scan(&id, &k, &m.At, &m.SetBy, &m.SetByName, &m.SetAt); err != nil {
+			return fmt.Errorf("scan milestone: %w", err)
+		}
+		m.At, m.SetAt = m.At.UTC(), m.SetAt.UTC()
+		items[pos[id]].Milestones[k] = m
+	}
+	return rows.Err()
+}
+
 func setMilestone(ctx context.Context, tx *db.Tx, incidentID, kind string, at time.Time, by string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO incident_milestones (incident_id, kind, at, set_by, set_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (incident_id, kind) DO UPDATE SET at = excluded.at, set_by = excluded.set_by, set_at = excluded.set_at`,

@@ -115,9 +115,8 @@ CREATE TABLE incidents (
     head_hash        TEXT NOT NULL DEFAULT '',
     UNIQUE (org_id, ref)
 );
--- One index per list order (see incident.Sorts); newest/oldest use id,
--- which is a UUIDv7 and so follows creation time.
-CREATE INDEX incidents_org_id ON incidents(org_id, id);
+-- One index per list order (see incident.Sorts).
+CREATE INDEX incidents_org_created ON incidents(org_id, created_at DESC, id DESC);
 CREATE INDEX incidents_org_severity ON incidents(org_id, severity, id DESC);
 CREATE INDEX incidents_org_updated ON incidents(org_id, updated_at DESC, id DESC);
 
