@@ -203,7 +203,8 @@ func TestBrowserDemo(t *testing.T) {
 	maya.screenshot(shots, "demo-incidents", false)
 	maya.screenshot(shots, "demo-incidents", true)
 	var href string
-	maya.run(chromedp.AttributeValue(`a.ref`, "href", &href, nil, chromedp.ByQuery))
+	maya.run(chromedp.Navigate(srv.URL+"/?sort=severity"), chromedp.WaitVisible(".incidents", chromedp.ByQuery),
+		chromedp.AttributeValue(`a.ref`, "href", &href, nil, chromedp.ByQuery))
 	maya.run(chromedp.Navigate(srv.URL+href), chromedp.WaitVisible("#timeline-list", chromedp.ByID))
 	maya.screenshot(shots, "demo-warroom", false)
 	maya.screenshot(shots, "demo-warroom", true)

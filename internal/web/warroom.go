@@ -22,6 +22,7 @@ type warRoomPage struct {
 	Roles      []org.IRRole
 	CanWrite   bool
 	Commanders []incident.Assignment
+	RoleNames  map[string]string // role key -> name, for task cards
 }
 
 type roleSlot struct {
@@ -71,6 +72,10 @@ func (s *Server) renderWarRoom(w http.ResponseWriter, r *http.Request, v *view, 
 		return err
 	}
 	d.Slots = slots(d.Roles, d.Roster, inc.Severity)
+	d.RoleNames = map[string]string{}
+	for _, role := range d.Roles {
+		d.RoleNames[role.Key] = role.Name
+	}
 	for _, as := range d.Roster.Current {
 		if as.Role == org.RoleIncidentCommander {
 			d.Commanders = append(d.Commanders, as)
