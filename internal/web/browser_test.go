@@ -208,6 +208,15 @@ func TestBrowserDemo(t *testing.T) {
 	maya.run(chromedp.Navigate(srv.URL+href), chromedp.WaitVisible("#timeline-list", chromedp.ByID))
 	maya.screenshot(shots, "demo-warroom", false)
 	maya.screenshot(shots, "demo-warroom", true)
+	// A tablet in portrait: one column, nothing cut off or overlapping.
+	maya.run(chromedp.EmulateViewport(820, 1180))
+	maya.screenshot(shots, "demo-warroom-tablet", false)
+	var overflow bool
+	maya.run(chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
+	if overflow {
+		t.Error("the war room scrolls sideways on a tablet")
+	}
+	maya.run(chromedp.EmulateViewport(1280, 900))
 	maya.run(chromedp.Navigate(srv.URL+href+"/tasks/1"), chromedp.WaitVisible(".facts", chromedp.ByQuery))
 	maya.screenshot(shots, "demo-task", false)
 	maya.run(chromedp.Navigate(srv.URL+"/admin"), chromedp.WaitVisible(".catalogue", chromedp.ByQuery))
