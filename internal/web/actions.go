@@ -12,17 +12,14 @@ import (
 // afterAction redirects to the war room on success, or re-renders it with
 // the rejected form's errors.
 func (s *Server) afterAction(w http.ResponseWriter, r *http.Request, v *view, form, anchor, done string, err error) error {
+	err0 := err
 	if err == nil {
 		return redirect(w, r, "/incidents/"+r.PathValue("ref")+"#"+anchor, done)
 	}
 	if v.Form, err = rejected(r, form, err); err != nil {
 		return err
 	}
-	status := statusOf(errs.Invalid)
-	if v.Form.Message != "" && strings.Contains(v.Form.Message, "someone else") {
-		status = http.StatusPreconditionFailed
-	}
-	return s.renderWarRoom(w, r, v, status)
+	return s.renderWarRoom(w, r, v, statusOf(errs.CodeOf(err0)))
 }
 
 func formVersion(r *http.Request) int64 {
@@ -67,12 +64,12 @@ func (s *Server) updateIncident(w http.ResponseWriter, r *http.Request, v *view)
 		p.Restricted = &b
 	}
 	_, err := s.Incidents.Update(r.Context(), r.PathValue("ref"), p, formVersion(r))
-	return s.afterAction(w, r, v, f.Get("form"), "top", "Incident updated", err)
+	return s.afterAction(w, r, v, f.Get("form"), "top", "updated", err)
 }
 
 func (s *Server) closeIncident(w http.ResponseWriter, r *http.Request, v *view) error {
 	_, err := s.Incidents.Close(r.Context(), r.PathValue("ref"), r.PostFormValue("note"), formVersion(r))
-	return s.afterAction(w, r, v, "close", "top", "Incident closed", err)
+	return s.afterAction(w, r, v, "close", "top", "closed", err)
 }
 
 func (s *Server) addNote(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -86,7 +83,7 @@ func (s *Server) addNote(w http.ResponseWriter, r *http.Request, v *view) error 
 		in.EventTime = at
 		_, err = s.Incidents.AddEntry(r.Context(), r.PathValue("ref"), in)
 	}
-	return s.afterAction(w, r, v, "note", "timeline", "Added to the timeline", err)
+	return s.afterAction(w, r, v, "note", "timeline", "note", err)
 }
 
 func (s *Server) setMilestone(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -96,18 +93,20 @@ func (s *Server) setMilestone(w http.ResponseWriter, r *http.Request, v *view) e
 	switch {
 	case len(bad) > 0:
 		err = badTimes(bad)
-	case at == nil && f.Get("clear") != "1":
+	case f.Get("clear") == "1":
+		_, err = s.Incidents.SetMilestone(r.Context(), r.PathValue("ref"), f.Get("kind"), nil)
+	case at == nil:
 		err = badTimesRequired("at")
 	default:
 		_, err = s.Incidents.SetMilestone(r.Context(), r.PathValue("ref"), f.Get("kind"), at)
 	}
-	return s.afterAction(w, r, v, "milestone", "milestones", "Milestone recorded", err)
+	return s.afterAction(w, r, v, "milestone", "milestones", "milestone", err)
 }
 
 func (s *Server) assignRole(w http.ResponseWriter, r *http.Request, v *view) error {
 	f := r.PostForm
 	_, err := s.Incidents.Assign(r.Context(), r.PathValue("ref"), incident.AssignInput{Role: f.Get("role"), User: f.Get("user"), Note: f.Get("note")})
-	return s.afterAction(w, r, v, "assign", "roster", "Role assigned", err)
+	return s.afterAction(w, r, v, "assign", "roster", "assigned", err)
 }
 
 func (s *Server) handoverRole(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -119,13 +118,13 @@ func (s *Server) handoverRole(w http.ResponseWriter, r *http.Request, v *view) e
 		to = f.Get("user")
 	}
 	_, err := s.Incidents.Handover(r.Context(), r.PathValue("ref"), incident.HandoverInput{Role: f.Get("role"), From: f.Get("from"), To: to, Note: f.Get("note")})
-	return s.afterAction(w, r, v, "assign", "roster", "Role handed over", err)
+	return s.afterAction(w, r, v, "assign", "roster", "handed-over", err)
 }
 
 func (s *Server) releaseRole(w http.ResponseWriter, r *http.Request, v *view) error {
 	f := r.PostForm
 	err := s.Incidents.Release(r.Context(), r.PathValue("ref"), incident.ReleaseInput{Role: f.Get("role"), User: f.Get("user"), Note: f.Get("note")})
-	return s.afterAction(w, r, v, "assign", "roster", "Role released", err)
+	return s.afterAction(w, r, v, "assign", "roster", "released", err)
 }
 
 func (s *Server) createTask(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -144,7 +143,7 @@ func (s *Server) createTask(w http.ResponseWriter, r *http.Request, v *view) err
 		in.DueAt, in.DependsOn = due, deps
 		_, err = s.Incidents.CreateTask(r.Context(), r.PathValue("ref"), in)
 	}
-	return s.afterAction(w, r, v, "task", "tasks", "Task added", err)
+	return s.afterAction(w, r, v, "task", "tasks", "task-added", err)
 }
 
 // numbers parses "1, 4 7" into task numbers; bad is the first word that is not one.

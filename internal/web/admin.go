@@ -53,7 +53,7 @@ func (s *Server) addPerson(w http.ResponseWriter, r *http.Request, v *view) erro
 func (s *Server) setPersonRole(w http.ResponseWriter, r *http.Request, v *view) error {
 	_, err := s.Orgs.SetMemberRole(r.Context(), r.PathValue("user"), actor.Role(r.PostFormValue("role")))
 	if err == nil {
-		return redirect(w, r, "/admin", "Role changed")
+		return redirect(w, r, "/admin", "role-changed")
 	}
 	if v.Form, err = rejected(r, "member-"+r.PathValue("user"), err); err != nil {
 		return err
@@ -65,7 +65,7 @@ func (s *Server) addRole(w http.ResponseWriter, r *http.Request, v *view) error 
 	f := r.PostForm
 	_, err := s.Orgs.AddRole(r.Context(), org.IRRole{Key: f.Get("key"), Name: f.Get("name"), Description: f.Get("description")})
 	if err == nil {
-		return redirect(w, r, "/admin#roles", "Role added to the catalogue")
+		return redirect(w, r, "/admin#roles", "role-added")
 	}
 	if v.Form, err = rejected(r, "role", err); err != nil {
 		return err
@@ -122,7 +122,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, v *view) er
 	if err := s.Orgs.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/tokens", "Token revoked")
+	return redirect(w, r, "/admin/tokens", "token-revoked")
 }
 
 type sessionsPage struct {
@@ -144,7 +144,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, v *view) 
 		return err
 	}
 	if r.PathValue("id") == v.Actor.CredentialID {
-		return redirect(w, r, "/login", "Signed out")
+		return redirect(w, r, "/login", "signed-out")
 	}
-	return redirect(w, r, "/admin/sessions", "Session revoked")
+	return redirect(w, r, "/admin/sessions", "session-ended")
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -26,7 +27,7 @@ type response struct {
 }
 
 // do sends a request (a form when form is not nil) with extra headers,
-// without following redirects.
+// without following redirects, keeping the browser's cookies.
 func (b *browser) do(method, path string, form url.Values, header map[string]string) response {
 	b.t.Helper()
 	var body io.Reader
@@ -43,10 +44,17 @@ func (b *browser) do(method, path string, form url.Values, header map[string]str
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := b.c.Do(req)
+	// Straight to the transport, with the jar by hand: the client would
+	// refuse a Location it cannot parse, and some tests are about exactly
+	// such headers.
+	for _, c := range b.c.Jar.Cookies(req.URL) {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	b.c.Jar.SetCookies(req.URL, resp.Cookies())
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	return response{status: resp.StatusCode, body: string(raw), header: resp.Header, location: resp.Header.Get("Location"), cookies: resp.Cookies()}
@@ -223,3 +231,14 @@ func (s *site) sessionsOf(who string) []org.Session {
 
 // localInput formats t as a datetime-local field value in UTC.
 func localInput(t time.Time) string { return t.UTC().Format("2006-01-02T15:04") }
+
+var fieldErrorRE = regexp.MustCompile(`<span class="field-error">([^<]*)</span>`)
+
+// fieldErrors lists the field errors shown in a page or part of one.
+func fieldErrors(body string) []string {
+	var out []string
+	for _, m := range fieldErrorRE.FindAllStringSubmatch(body, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	return out
+}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/warroom/warroom/internal/errs"
 	"net/url"
 	"strings"
 	"time"
@@ -49,6 +51,9 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request, v *view) e
 }
 
 func (s *Server) declareForm(w http.ResponseWriter, r *http.Request, v *view) error {
+	if !v.Actor.Role.CanWrite() {
+		return errs.Forbiddenf("your role (%s) can read incidents but not declare them", v.Actor.Role)
+	}
 	v.Title, v.Nav = "Declare an incident", "declare"
 	return s.render(w, http.StatusOK, "declare", v)
 }
@@ -67,7 +72,7 @@ func (s *Server) declareSubmit(w http.ResponseWriter, r *http.Request, v *view) 
 	} else {
 		var i incident.Incident
 		if i, err = s.Incidents.Declare(r.Context(), in); err == nil {
-			return redirect(w, r, "/incidents/"+i.Ref, "Declared "+i.Ref)
+			return redirect(w, r, "/incidents/"+i.Ref, "declared")
 		}
 	}
 	if v.Form, err = rejected(r, "declare", err); err != nil {

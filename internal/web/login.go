@@ -54,6 +54,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
 		Secure: s.SecureCookies || r.TLS != nil, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/login?done=Signed+out", http.StatusSeeOther)
+	http.Redirect(w, r, "/login?done=signed-out", http.StatusSeeOther)
 	return nil
 }

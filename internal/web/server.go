@@ -135,7 +135,7 @@ func (s *Server) private(h page) http.Handler {
 			if r.Method != http.MethodGet {
 				return &errs.Error{Code: errs.Unauthorized, Message: "your session has ended; sign in again"}
 			}
-			http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+			http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
 			return nil
 		}
 		return h(w, r, v)
@@ -149,7 +149,7 @@ func (s *Server) checkCSRF(r *http.Request, v *view) error {
 	if r.Method != http.MethodPost {
 		return nil
 	}
-	if origin := r.Header.Get("Origin"); origin != "" && origin != "null" && !sameOrigin(r, origin) {
+	if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(r, origin) {
 		return errs.Forbiddenf("this form was sent from another site (%s) and was refused", origin)
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, s.maxForm())

@@ -104,11 +104,19 @@ func (s *Server) updateTask(w http.ResponseWriter, r *http.Request, v *view) err
 		if len(bad) > 0 {
 			err = badTimes(bad)
 		}
-		s := ""
-		if due != nil {
-			s = due.UTC().Format(time.RFC3339)
+		// The form shows minutes: an unchanged field must not move a due
+		// time that has seconds, nor write a change to the record.
+		cur, cerr := s.Incidents.Task(r.Context(), r.PathValue("ref"), n)
+		if cerr != nil {
+			return cerr
 		}
-		p.DueAt = &s
+		if !sameMinute(due, cur.DueAt) {
+			x := ""
+			if due != nil {
+				x = due.UTC().Format(time.RFC3339)
+			}
+			p.DueAt = &x
+		}
 	}
 	if err == nil && f.Has("depends_on") {
 		deps, bad := numbers(f.Get("depends_on"))
@@ -121,13 +129,23 @@ func (s *Server) updateTask(w http.ResponseWriter, r *http.Request, v *view) err
 		_, err = s.Incidents.UpdateTask(r.Context(), r.PathValue("ref"), n, p, formVersion(r))
 	}
 	if f.Get("form") == "status" {
-		return s.afterAction(w, r, v, fmt.Sprintf("status-%d", n), fmt.Sprintf("task-%d", n), fmt.Sprintf("Task %d updated", n), err)
+		return s.afterAction(w, r, v, fmt.Sprintf("status-%d", n), fmt.Sprintf("task-%d", n), "task-updated", err)
 	}
 	if err == nil {
-		return redirect(w, r, fmt.Sprintf("/incidents/%s/tasks/%d", r.PathValue("ref"), n), "Task saved")
+		return redirect(w, r, fmt.Sprintf("/incidents/%s/tasks/%d", r.PathValue("ref"), n), "task-saved")
 	}
+	status := statusOf(errs.CodeOf(err))
 	if v.Form, err = rejected(r, "task", err); err != nil {
 		return err
 	}
-	return s.renderTask(w, r, v, http.StatusBadRequest)
+	return s.renderTask(w, r, v, status)
+}
+
+// sameMinute reports whether a form's time (minute precision) still shows
+// the stored one.
+func sameMinute(form, stored *time.Time) bool {
+	if form == nil || stored == nil {
+		return form == nil && stored == nil
+	}
+	return form.UTC().Truncate(time.Minute).Equal(stored.UTC().Truncate(time.Minute))
 }

@@ -85,7 +85,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 		s.Log.Error("page failed", "err", err, "method", r.Method, "path", r.URL.Path)
 	}
 	if code == errs.Unauthorized && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	headings := map[int]string{400: "That did not work", 401: "Please sign in again", 403: "Not allowed", 404: "Not found",

@@ -63,7 +63,17 @@ func (v *view) Val(form, field, def string) string {
 }
 
 func (s *Server) newView(r *http.Request) *view {
-	return &view{Now: s.now(), Version: s.Version, Flash: r.URL.Query().Get("done")}
+	return &view{Now: s.now(), Version: s.Version, Flash: flashes[r.URL.Query().Get("done")]}
+}
+
+// flashes are the confirmations a redirect may ask for by key; a URL
+// cannot put text of its own choosing on the page.
+var flashes = map[string]string{
+	"declared": "Incident declared. You are its incident commander.", "updated": "Incident updated.", "closed": "Incident closed.",
+	"note": "Added to the timeline.", "milestone": "Milestone recorded.", "assigned": "Role assigned.", "handed-over": "Role handed over.",
+	"released": "Role released.", "task-added": "Task added.", "task-updated": "Task updated.", "task-saved": "Task saved.",
+	"role-changed": "Role changed.", "role-added": "Role added to the catalogue.", "token-revoked": "Token revoked.",
+	"session-ended": "Session ended.", "signed-out": "Signed out.",
 }
 
 // rejected turns a validation error into form state for re-rendering;
@@ -98,14 +108,28 @@ func redirect(w http.ResponseWriter, r *http.Request, to, done string) error {
 	return nil
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path starting
+// with one slash, and no control characters or backslashes, which browsers
+// strip or treat as slashes ("/\t/evil.example" becomes "//evil.example").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
 	}
 	return next
 }
 
+// loginURL is the sign-in page that brings the person back to next.
+func loginURL(next string) string {
+	return "/login?next=" + url.QueryEscape(safeNext(next))
+}
+
+// sameOrigin reports whether a form came from this site. "null" (sandboxed
+// frames, data: URLs) is another site.
 func sameOrigin(r *http.Request, origin string) bool {
 	u, err := url.Parse(origin)
 	return err == nil && u.Host == r.Host

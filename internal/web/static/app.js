@@ -55,6 +55,9 @@
     });
   }, true);
 
+  // Remember which forms have unsent changes.
+  document.addEventListener("input", (ev) => { if (ev.target.form) ev.target.form.dataset.dirty = "1"; });
+
   // Selects in data-autosubmit forms apply on change.
   function enhanceForms(root) {
     root.querySelectorAll("form[data-autosubmit]").forEach((form) => {
@@ -134,9 +137,15 @@
       copy.querySelectorAll(".entry[id]").forEach((e) => { if (!seen.has(e.id)) e.classList.add("live-new"); });
     });
     // Forms outside the regions carry the incident's version for If-Match.
+    // A form someone is editing keeps the version they started from, so
+    // saving over another person's change is refused, not silent.
     const art = doc.querySelector("[data-live-incident]");
     if (art) {
-      document.querySelectorAll("input[data-incident-version]").forEach((el) => { el.value = art.dataset.version; });
+      document.querySelectorAll("input[data-incident-version]").forEach((el) => {
+        const form = el.form;
+        const editing = form && (form.contains(document.activeElement) || form.closest("details[open]") || form.dataset.dirty);
+        if (!editing) el.value = art.dataset.version;
+      });
     }
     document.title = doc.title;
     tickClocks();
