@@ -14,6 +14,7 @@ import (
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/plan"
 )
 
 // dbFlags are the --data and --db flags every local command shares.
@@ -37,6 +38,7 @@ type local struct {
 	db        *db.DB
 	orgs      *org.Service
 	incidents *incident.Service
+	plans     *plan.Service
 }
 
 func (f *dbFlags) open(ctx context.Context, log *slog.Logger) (*local, error) {
@@ -52,7 +54,9 @@ func (f *dbFlags) open(ctx context.Context, log *slog.Logger) (*local, error) {
 		return nil, err
 	}
 	now := func() time.Time { return time.Now() }
-	return &local{db: d, orgs: &org.Service{DB: d, Now: now, Log: log}, incidents: &incident.Service{DB: d, Now: now, Log: log}}, nil
+	plans := &plan.Service{DB: d, Now: now, Log: log}
+	orgs := &org.Service{DB: d, Now: now, Log: log, OnCreate: []func(context.Context, *db.Tx, org.Organization, string) error{plans.ImportStarters}}
+	return &local{db: d, orgs: orgs, incidents: &incident.Service{DB: d, Now: now, Log: log, Planner: plans}, plans: plans}, nil
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

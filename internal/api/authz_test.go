@@ -14,6 +14,7 @@ import (
 	"github.com/warroom/warroom/internal/db/dbtest"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/plan"
 )
 
 // Who is asked, in this order: failing requests must change nothing, so
@@ -70,6 +71,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		_, extraSession, err := e.orgs.CreateSession(e.ctx("extra"), e.actors["extra"], "test")
 		must(extraSession, err)
 
+		starters, err := plan.Starters()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.api.Plans.Import(adminCtx, "ransomware.yaml", starters["ransomware.yaml"]); err != nil {
+			t.Fatal(err)
+		}
 		ref := "/api/v1/incidents/" + r.Ref
 		at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 		assignRoles := []string{"communications_lead", "executive_sponsor", "regulatory_compliance", "scoping_lead", "external_ir_provider"}
@@ -106,6 +114,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"GET /api/v1/events":           {req: get("/api/v1/events"), ok: 200, access: self},
 			"GET /api/v1/verify":           {req: get("/api/v1/verify"), ok: 200, access: self},
 			"GET /api/v1/incidents":        {req: get("/api/v1/incidents"), ok: 200, access: self},
+			"GET /api/v1/plans":            {req: get("/api/v1/plans"), ok: 200, access: self},
+			"POST /api/v1/plans": {req: func(i int) (string, string, any) {
+				return "POST", "/api/v1/plans", map[string]string{"file": "p.yaml",
+					"source": fmt.Sprintf("id: plan-%d\nversion: 1\ntitle: P\nsteps:\n  - {id: one, title: One, phase: containment, role: scribe}\n", i)}
+			}, ok: 201, access: write},
+			"GET /api/v1/plans/{id}":                    {req: get("/api/v1/plans/ransomware"), ok: 200, access: self, acme: true},
+			"GET /api/v1/plans/{id}/versions/{version}": {req: get("/api/v1/plans/ransomware/versions/1"), ok: 200, access: self, acme: true},
+			"GET /api/v1/plans/{id}/diff":               {req: get("/api/v1/plans/ransomware/diff?from=1&to=1"), ok: 200, access: self, acme: true},
 			"POST /api/v1/incidents": {req: func(i int) (string, string, any) {
 				return "POST", "/api/v1/incidents", map[string]string{"title": "New", "type": "malware", "severity": "SEV3"}
 			}, ok: 201, access: write},

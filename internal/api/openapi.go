@@ -11,6 +11,7 @@ import (
 	"github.com/warroom/warroom/internal/audit"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/plan"
 	"github.com/warroom/warroom/internal/record"
 )
 
@@ -34,6 +35,7 @@ type (
 	sessionPage  = incident.Page[org.Session]
 	auditPage    = incident.Page[audit.Event]
 	reportPage   = incident.Page[record.Report]
+	storedPage   = incident.Page[plan.Stored]
 	closeInput   struct {
 		Note string `json:"note"`
 	}
@@ -61,6 +63,11 @@ func apiOps() []op {
 		{"GET", "/api/v1/audit", "Audit log, newest first (admins)", []string{"limit"}, nil, 200, auditPage{}},
 		{"GET", "/api/v1/events", "Server-Sent Events: new timeline entries of every visible incident", []string{"after"}, nil, 200, eventStream{}},
 		{"GET", "/api/v1/verify", "Verify the hash chain of every visible incident", nil, nil, 200, reportPage{}},
+		{"GET", "/api/v1/plans", "The plan library: newest version of each plan", nil, nil, 200, storedPage{}},
+		{"POST", "/api/v1/plans", "Import a plan (YAML in source); lint problems come back as errors with file:line:column", nil, PlanImport{}, 201, PlanImported{}},
+		{"GET", "/api/v1/plans/{id}", "Every version of a plan, newest first", nil, nil, 200, storedPage{}},
+		{"GET", "/api/v1/plans/{id}/versions/{version}", "One version of a plan (0: the newest), source and parsed", nil, nil, 200, PlanVersion{}},
+		{"GET", "/api/v1/plans/{id}/diff", "Unified diff between two versions", []string{"from", "to"}, nil, 200, PlanDiff{}},
 		{"GET", "/api/v1/incidents", "List incidents", append([]string{"status", "severity", "type", "phase", "mine", "q", "sort"}, listQuery...), nil, 200, incidentPage{}},
 		{"POST", "/api/v1/incidents", "Declare an incident", nil, incident.DeclareInput{}, 201, incident.Incident{}},
 		{"GET", "/api/v1/incidents/{ref}", "Get an incident (ETag carries its version)", nil, nil, 200, incident.Incident{}},

@@ -17,6 +17,7 @@ import (
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/plan"
 )
 
 // SessionCookie is the browser session cookie; the API accepts it for
@@ -28,6 +29,7 @@ type Server struct {
 	DB        *db.DB
 	Orgs      *org.Service
 	Incidents *incident.Service
+	Plans     *plan.Service
 	Log       *slog.Logger
 	Metrics   *Metrics
 	// MaxBody bounds request bodies, in bytes.
@@ -90,6 +92,11 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/audit", false, s.listAudit},
 		{"GET", "/api/v1/events", false, s.orgEvents},
 		{"GET", "/api/v1/verify", false, s.verifyAll},
+		{"GET", "/api/v1/plans", false, s.listPlans},
+		{"POST", "/api/v1/plans", false, s.importPlan},
+		{"GET", "/api/v1/plans/{id}", false, s.planVersions},
+		{"GET", "/api/v1/plans/{id}/versions/{version}", false, s.getPlanVersion},
+		{"GET", "/api/v1/plans/{id}/diff", false, s.diffPlan},
 		{"GET", "/api/v1/incidents", false, s.listIncidents},
 		{"POST", "/api/v1/incidents", false, s.declareIncident},
 		{"GET", "/api/v1/incidents/{ref}", false, s.getIncident},

@@ -69,6 +69,10 @@ type Incident struct {
 	// LastSeq is the sequence number of the newest timeline entry: a live
 	// view renders up to it and streams events after it.
 	LastSeq int64 `json:"last_seq"`
+	// PlanID and PlanVersion name the IR plan the incident's tasks came
+	// from, if any.
+	PlanID      string `json:"plan_id,omitempty"`
+	PlanVersion int    `json:"plan_version,omitempty"`
 
 	orgID        string
 	hasCommander bool

@@ -113,8 +113,10 @@ func (s *Service) Assign(ctx context.Context, ref string, in AssignInput) (Assig
 		if err != nil {
 			return err
 		}
-		out, err = assign(ctx, tx, a, now, i, role, m, in.Note)
-		return err
+		if out, err = assign(ctx, tx, a, now, i, role, m, in.Note); err != nil {
+			return err
+		}
+		return s.applyPlanner(ctx, tx, a, now, i.Ref, "")
 	})
 	return out, err
 }
@@ -238,7 +240,10 @@ func (s *Service) Handover(ctx context.Context, ref string, in HandoverInput) (A
 			Text: fmt.Sprintf("%s handed %s over to %s", displayName(from), role.Name, displayName(to)),
 			Payload: map[string]any{"role": in.Role, "from_user_id": from.ID, "from_email": from.Email,
 				"to_user_id": to.ID, "to_email": to.Email, "note": in.Note}})
-		return err
+		if err != nil {
+			return err
+		}
+		return s.applyPlanner(ctx, tx, a, now, i.Ref, "")
 	})
 	return out, err
 }

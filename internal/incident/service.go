@@ -21,6 +21,8 @@ type Service struct {
 	DB  *db.DB
 	Now func() time.Time
 	Log *slog.Logger
+	// Planner, when set, turns IR plans into tasks (see planned.go).
+	Planner Planner
 }
 
 // Timeline entry kinds the incident service writes.
@@ -113,6 +115,7 @@ type DeclareInput struct {
 	Tags              []string   `json:"tags"`
 	Ref               string     `json:"ref"`         // optional; allocated when empty
 	Commander         string     `json:"commander"`   // user ID or email; default: the declarer
+	Plan              string     `json:"plan"`        // IR plan id; "" picks by type and severity, "none" for no plan
 	DetectedAt        *time.Time `json:"detected_at"` // default: now
 	FirstCompromiseAt *time.Time `json:"first_compromise_at"`
 }
@@ -199,6 +202,9 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (Incident, error
 		if _, err := assign(ctx, tx, a, now, i, ic, cmd, "declared the incident"); err != nil {
 			return err
 		}
+		if err := s.applyPlanner(ctx, tx, a, now, i.Ref, in.Plan); err != nil {
+			return err
+		}
 		i, err = loadIncident(ctx, tx, a, i.Ref)
 		return err
 	})
@@ -280,6 +286,16 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, ref string, p Patch, if
 	if _, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindUpdated,
 		Text: describeChanges(changes), Payload: map[string]any{"changes": changes}}); err != nil {
 		return i, err
+	}
+	// A higher severity, another type or a new tag can make more of the
+	// plan apply.
+	_, sev := changes["severity"]
+	_, typ := changes["type"]
+	_, tags := changes["tags"]
+	if sev || typ || tags {
+		if err := s.applyPlanner(ctx, tx, a, now, i.Ref, ""); err != nil {
+			return i, err
+		}
 	}
 	out, err := loadIncident(ctx, tx, a, i.Ref)
 	if errs.CodeOf(err) == errs.NotFound {

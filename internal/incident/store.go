@@ -22,14 +22,14 @@ const visible = `i.org_id = $1 AND (i.restricted = false OR $3 OR EXISTS (
 func visibleArgs(a *actor.Actor) []any { return []any{a.OrgID, a.UserID, a.IsAdmin()} }
 
 const incidentColumns = `i.id, i.org_id, i.ref, i.title, i.summary, i.type, i.severity, i.phase, i.status, i.tlp, i.restricted,
-	i.tags, i.created_by, i.created_at, i.updated_at, i.version, i.last_seq,
+	i.tags, i.created_by, i.created_at, i.updated_at, i.version, i.last_seq, COALESCE(i.plan_id, ''), COALESCE(i.plan_version, 0),
 	EXISTS (SELECT 1 FROM roster_assignments c WHERE c.incident_id = i.id AND c.role_key = 'incident_commander' AND c.released_at IS NULL)`
 
 func scanIncident(row interface{ Scan(...any) error }) (Incident, error) {
 	var i Incident
 	var tags string
 	err := row.Scan(&i.ID, &i.orgID, &i.Ref, &i.Title, &i.Summary, &i.Type, &i.Severity, &i.Phase, &i.Status, &i.TLP, &i.Restricted,
-		&tags, &i.CreatedBy, &i.CreatedAt, &i.UpdatedAt, &i.Version, &i.LastSeq, &i.hasCommander)
+		&tags, &i.CreatedBy, &i.CreatedAt, &i.UpdatedAt, &i.Version, &i.LastSeq, &i.PlanID, &i.PlanVersion, &i.hasCommander)
 	if err != nil {
 		return i, err
 	}

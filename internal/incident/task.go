@@ -38,6 +38,8 @@ type Task struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	Version     int64      `json:"version"`
+	// PlanStep is the plan step or decision this task came from.
+	PlanStep string `json:"plan_step,omitempty"`
 }
 
 // TaskInput creates a task.

@@ -12,7 +12,7 @@ import (
 )
 
 const taskColumns = `t.id, t.number, t.title, t.description, t.phase, COALESCE(t.owner_id, ''), COALESCE(u.name, ''), COALESCE(u.email, ''),
-	COALESCE(t.role_key, ''), t.due_at, t.status, t.created_by, t.created_at, t.updated_at, t.version`
+	COALESCE(t.role_key, ''), t.due_at, t.status, t.created_by, t.created_at, t.updated_at, t.version, COALESCE(t.plan_step, '')`
 
 // listTasks returns every task of an incident with its dependencies,
 // ordered by number. where/args filter further (args start at $2).
@@ -31,7 +31,7 @@ func listTasks(ctx context.Context, tx *db.Tx, now time.Time, i Incident, where 
 		t := Task{IncidentRef: i.Ref, DependsOn: []int64{}}
 		var due sql.NullTime
 		if err := rows.Scan(&t.ID, &t.Number, &t.Title, &t.Description, &t.Phase, &t.OwnerID, &t.OwnerName, &t.OwnerEmail,
-			&t.Role, &due, &t.Status, &t.CreatedBy, &t.CreatedAt, &t.UpdatedAt, &t.Version); err != nil {
+			&t.Role, &due, &t.Status, &t.CreatedBy, &t.CreatedAt, &t.UpdatedAt, &t.Version, &t.PlanStep); err != nil {
 			return nil, fmt.Errorf("scan task: %w", err)
 		}
 		t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
@@ -95,9 +95,9 @@ func taskGraph(ctx context.Context, tx *db.Tx, incidentID string) (map[int64][]i
 
 func insertTask(ctx context.Context, tx *db.Tx, incidentID string, t Task) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO tasks (id, incident_id, number, title, description, phase, owner_id, role_key, due_at, status,
-		created_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		created_by, created_at, updated_at, version, plan_step) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		t.ID, incidentID, t.Number, t.Title, t.Description, t.Phase, nullable(t.OwnerID), nullable(t.Role), db.NullTime(t.DueAt),
-		t.Status, t.CreatedBy, t.CreatedAt, t.UpdatedAt, t.Version)
+		t.Status, t.CreatedBy, t.CreatedAt, t.UpdatedAt, t.Version, nullable(t.PlanStep))
 	if err != nil {
 		return fmt.Errorf("insert task: %w", err)
 	}

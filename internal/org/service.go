@@ -19,6 +19,10 @@ type Service struct {
 	DB  *db.DB
 	Now func() time.Time
 	Log *slog.Logger
+	// OnCreate runs in the transaction that creates an organisation, with
+	// its first admin's user ID; other capabilities set up their defaults
+	// there (the plan library imports the starter plans).
+	OnCreate []func(ctx context.Context, tx *db.Tx, o Organization, adminID string) error
 }
 
 // BootstrapInput creates an organisation and its first administrator.
@@ -94,6 +98,11 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapRe
 		res.Admin = u
 		if err := upsertMembership(ctx, tx, res.Org.ID, u.ID, actor.Admin, now); err != nil {
 			return err
+		}
+		for _, hook := range s.OnCreate {
+			if err := hook(ctx, tx, res.Org, u.ID); err != nil {
+				return err
+			}
 		}
 		return audit.Write(ctx, tx, now, nil, res.Org.ID, "org.bootstrap", "user", u.ID, map[string]string{"email": email})
 	})

@@ -50,6 +50,9 @@ func TestCSRF(t *testing.T) {
 
 	routes := map[string]func() (string, url.Values){
 		"/logout": func() (string, url.Values) { return "/logout", url.Values{} },
+		"/plans": func() (string, url.Values) {
+			return "/plans", url.Values{"source": {"id: forged-plan\nversion: 1\ntitle: Forged\nsteps:\n  - {id: one, title: One, phase: containment, role: scribe}\n"}}
+		},
 		"/incidents": func() (string, url.Values) {
 			return "/incidents", url.Values{"title": {"Forged"}, "type": {"malware"}, "severity": {"SEV4"}}
 		},

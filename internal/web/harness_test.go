@@ -20,6 +20,7 @@ import (
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/plan"
 	"github.com/warroom/warroom/internal/web"
 )
 
@@ -34,6 +35,7 @@ type site struct {
 	orgs   *org.Service
 	inc    *incident.Service
 	srv    *httptest.Server
+	plans  *plan.Service
 	actors map[string]*actor.Actor
 	emails map[string]string
 }
@@ -69,6 +71,16 @@ func newSite(t testing.TB, d *db.DB) *site {
 	s.actors["outsider"] = &actor.Actor{UserID: other.Admin.ID, OrgID: other.Org.ID, Email: other.Admin.Email, Role: actor.Admin}
 	s.emails["outsider"] = "boss@other.test"
 
+	// Acme's library holds the ransomware starter plan, so the plan pages
+	// have something to show.
+	s.plans = &plan.Service{DB: d, Now: time.Now, Log: log}
+	starters, err := plan.Starters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.plans.Import(s.ctx("admin"), "ransomware.yaml", starters["ransomware.yaml"]); err != nil {
+		t.Fatal(err)
+	}
 	s.srv = mount(t, d, s.orgs, s.inc)
 	return s
 }
@@ -78,9 +90,10 @@ func mount(t testing.TB, d *db.DB, orgs *org.Service, inc *incident.Service) *ht
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	(&api.Server{DB: d, Orgs: orgs, Incidents: inc, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
+	plans := &plan.Service{DB: d, Now: time.Now, Log: log}
+	(&api.Server{DB: d, Orgs: orgs, Incidents: inc, Plans: plans, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
 		MaxBody: 1 << 20, Heartbeat: time.Second, Version: "test"}).Register(mux)
-	if err := (&web.Server{Orgs: orgs, Incidents: inc, Log: log, Version: "test"}).Register(mux); err != nil {
+	if err := (&web.Server{Orgs: orgs, Incidents: inc, Plans: plans, Log: log, Version: "test"}).Register(mux); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(mux)

@@ -184,6 +184,13 @@ func (s *site) state() string {
 		}
 		fmt.Fprintf(&b, "  timeline %d\n", len(s.entries(i.Ref)))
 	}
+	ps, err := s.plans.List(ctx)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, p := range ps {
+		fmt.Fprintf(&b, "plan %s v%d\n", p.PlanID, p.Version)
+	}
 	ms, err := s.orgs.Members(ctx)
 	if err != nil {
 		s.t.Fatal(err)

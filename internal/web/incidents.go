@@ -54,15 +54,25 @@ func (s *Server) declareForm(w http.ResponseWriter, r *http.Request, v *view) er
 	if !v.Actor.Role.CanWrite() {
 		return errs.Forbiddenf("your role (%s) can read incidents but not declare them", v.Actor.Role)
 	}
-	v.Title, v.Nav = "Declare an incident", "declare"
-	return s.render(w, http.StatusOK, "declare", v)
+	return s.renderDeclare(w, r, v, http.StatusOK)
+}
+
+// renderDeclare shows the declaration form with the plan library to
+// choose from.
+func (s *Server) renderDeclare(w http.ResponseWriter, r *http.Request, v *view, status int) error {
+	plans, err := s.Plans.List(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = "Declare an incident", "declare", plans
+	return s.render(w, status, "declare", v)
 }
 
 func (s *Server) declareSubmit(w http.ResponseWriter, r *http.Request, v *view) error {
 	f := r.PostForm
 	in := incident.DeclareInput{Title: f.Get("title"), Summary: f.Get("summary"), Type: incident.Type(f.Get("type")),
 		Severity: incident.Severity(f.Get("severity")), TLP: incident.TLP(f.Get("tlp")), Restricted: f.Get("restricted") == "1",
-		Tags: splitTags(f.Get("tags"))}
+		Tags: splitTags(f.Get("tags")), Plan: f.Get("plan")}
 	var bad []string
 	in.DetectedAt, bad = formTime(f, "detected_at", bad)
 	in.FirstCompromiseAt, bad = formTime(f, "first_compromise_at", bad)
@@ -78,8 +88,7 @@ func (s *Server) declareSubmit(w http.ResponseWriter, r *http.Request, v *view) 
 	if v.Form, err = rejected(r, "declare", err); err != nil {
 		return err
 	}
-	v.Title, v.Nav = "Declare an incident", "declare"
-	return s.render(w, http.StatusBadRequest, "declare", v)
+	return s.renderDeclare(w, r, v, http.StatusBadRequest)
 }
 
 func splitTags(s string) []string {

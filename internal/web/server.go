@@ -14,6 +14,7 @@ import (
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/plan"
 )
 
 // "all:" because the shared templates start with "_", which embed skips otherwise.
@@ -25,6 +26,7 @@ var assets embed.FS
 type Server struct {
 	Orgs      *org.Service
 	Incidents *incident.Service
+	Plans     *plan.Service
 	Log       *slog.Logger
 	// SecureCookies forces the Secure flag on cookies; it is also set on
 	// any request that arrived over TLS.
@@ -76,6 +78,9 @@ func (s *Server) Register(mux *http.ServeMux) error {
 		{"POST /incidents/{ref}/tasks", s.createTask},
 		{"GET /incidents/{ref}/tasks/{number}", s.taskDetail},
 		{"POST /incidents/{ref}/tasks/{number}", s.updateTask},
+		{"GET /plans", s.planList},
+		{"POST /plans", s.importPlan},
+		{"GET /plans/{id}", s.planDetail},
 		{"GET /admin", s.adminPeople},
 		{"POST /admin/people", s.addPerson},
 		{"POST /admin/people/{user}", s.setPersonRole},

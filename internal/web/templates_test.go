@@ -28,6 +28,8 @@ var pageMarkers = map[string]string{
 	"admin_people":   `<h2 id="people-h">People</h2>`,
 	"admin_tokens":   `<h2 id="tok-h">`,
 	"admin_sessions": `<h2 id="ses-h">`,
+	"plans":          `<h2 id="lib-h">Library</h2>`,
+	"plan":           `<h2 id="ver-h">Versions</h2>`,
 }
 
 var (
@@ -144,7 +146,14 @@ func commonCases() []renderCase {
 			renderCase{"Tokens", "admin_tokens", who, "/admin/tokens", nil, 200},
 			renderCase{"Sessions", "admin_sessions", who, "/admin/sessions", nil, 200},
 			renderCase{"NotFound", "error", who, "/no/such/page", nil, 404},
+			renderCase{"Plans", "plans", who, "/plans", nil, 200},
 		)
+		if who == "outsider" {
+			cs = append(cs, renderCase{"PlanOfAnotherOrg", "error", who, "/plans/ransomware", nil, 404})
+		} else {
+			cs = append(cs, renderCase{"Plan", "plan", who, "/plans/ransomware", nil, 200},
+				renderCase{"PlanVersion", "plan", who, "/plans/ransomware?version=1&diff=1", nil, 200})
+		}
 	}
 	for _, who := range []string{"admin", "responder"} {
 		cs = append(cs,
@@ -155,6 +164,7 @@ func commonCases() []renderCase {
 				"detected_at": {localInput(time.Now().Add(72 * time.Hour))}}, 400},
 			renderCase{"TokenInvalid", "admin_tokens", who, "/admin/tokens", url.Values{"name": {""}}, 400},
 			renderCase{"TokenCreated", "admin_tokens", who, "/admin/tokens", url.Values{"name": {"ci " + hostile}, "expires": {"30"}}, 201},
+			renderCase{"PlanRejected", "plans", who, "/plans", url.Values{"source": {"id: x\nversion: 0\n" + "title: " + hostile}}, 400},
 		)
 	}
 	cs = append(cs,

@@ -74,6 +74,7 @@ var flashes = map[string]string{
 	"released": "Role released.", "task-added": "Task added.", "task-updated": "Task updated.", "task-saved": "Task saved.",
 	"role-changed": "Role changed.", "role-added": "Role added to the catalogue.", "token-revoked": "Token revoked.",
 	"session-ended": "Session ended.", "signed-out": "Signed out.",
+	"plan-imported": "Plan imported as a new version.", "plan-unchanged": "That version is already in the library; nothing changed.",
 }
 
 // rejected turns a validation error into form state for re-rendering;
