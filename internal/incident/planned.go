@@ -114,7 +114,7 @@ func ApplyPlan(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i 
 		return res, nil
 	}
 	_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: i.orgID, IncidentID: i.ID, Kind: KindPlanApplied,
-		Text: describePlan(planID, version, res, recordPlan),
+		Text:    describePlan(planID, version, res, recordPlan),
 		Payload: map[string]any{"plan_id": planID, "plan_version": version, "created": res.Created, "owners_filled": res.Filled}})
 	return res, err
 }
