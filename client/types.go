@@ -13,24 +13,26 @@ type Page[T any] struct {
 
 // Incident is an incident.
 type Incident struct {
-	ID         string               `json:"id"`
-	Ref        string               `json:"ref"`
-	Title      string               `json:"title"`
-	Summary    string               `json:"summary"`
-	Type       string               `json:"type"`
-	Severity   string               `json:"severity"`
-	Phase      string               `json:"phase"`
-	Status     string               `json:"status"`
-	TLP        string               `json:"tlp"`
-	Restricted bool                 `json:"restricted"`
-	Tags       []string             `json:"tags"`
-	CreatedBy  string               `json:"created_by"`
-	CreatedAt  time.Time            `json:"created_at"`
-	UpdatedAt  time.Time            `json:"updated_at"`
-	Version    int64                `json:"version"`
-	Milestones map[string]Milestone `json:"milestones"`
-	Flags      []Flag               `json:"flags"`
-	LastSeq    int64                `json:"last_seq"`
+	ID          string               `json:"id"`
+	Ref         string               `json:"ref"`
+	Title       string               `json:"title"`
+	Summary     string               `json:"summary"`
+	Type        string               `json:"type"`
+	Severity    string               `json:"severity"`
+	Phase       string               `json:"phase"`
+	Status      string               `json:"status"`
+	TLP         string               `json:"tlp"`
+	Restricted  bool                 `json:"restricted"`
+	Tags        []string             `json:"tags"`
+	CreatedBy   string               `json:"created_by"`
+	CreatedAt   time.Time            `json:"created_at"`
+	UpdatedAt   time.Time            `json:"updated_at"`
+	Version     int64                `json:"version"`
+	Milestones  map[string]Milestone `json:"milestones"`
+	Flags       []Flag               `json:"flags"`
+	LastSeq     int64                `json:"last_seq"`
+	PlanID      string               `json:"plan_id,omitempty"`
+	PlanVersion int                  `json:"plan_version,omitempty"`
 }
 
 // Milestone is a key time of an incident.
@@ -59,6 +61,7 @@ type DeclareInput struct {
 	Tags              []string   `json:"tags,omitempty"`
 	Ref               string     `json:"ref,omitempty"`
 	Commander         string     `json:"commander,omitempty"`
+	Plan              string     `json:"plan,omitempty"`
 	DetectedAt        *time.Time `json:"detected_at,omitempty"`
 	FirstCompromiseAt *time.Time `json:"first_compromise_at,omitempty"`
 }
@@ -126,6 +129,7 @@ type Task struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	Version     int64      `json:"version"`
+	PlanStep    string     `json:"plan_step,omitempty"`
 }
 
 // TaskInput creates a task.

@@ -29,7 +29,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Fatalf("login: %d %s %s", code, out, errOut)
 			}
 			code, out, _ = cli(t, env, "", "incident", "declare", "--title", "LockBit on file servers", "--type", "ransomware",
-				"--severity", "SEV1", "--tag", "lockbit", "--detected-at", "-3h", "-o", "json")
+				"--severity", "SEV1", "--tag", "lockbit", "--detected-at", "-3h", "--plan", "none", "-o", "json")
 			var declared client.Incident
 			mustJSON(t, out, &declared)
 			if code != 0 || declared.Ref == "" || declared.Severity != "SEV1" {
@@ -139,6 +139,27 @@ func TestEndToEnd(t *testing.T) {
 			code, out, _ = cli(t, nil, "", append([]string{"verify"}, flags...)...)
 			if code != 0 || !strings.Contains(out, "0 broken") {
 				t.Fatalf("local verify: %d %s", code, out)
+			}
+
+			// A new organisation has the eight starter plans, and declaring
+			// follows the best match.
+			code, out, _ = cli(t, env, "", "plan", "list", "-o", "json")
+			var plans client.Page[client.Plan]
+			mustJSON(t, out, &plans)
+			if code != 0 || len(plans.Items) != 8 {
+				t.Fatalf("plan list: %d %s", code, out)
+			}
+			planned, err := fran.DeclareIncident(ctx, client.DeclareInput{Title: "Ryuk on the ERP cluster", Type: "ransomware", Severity: "SEV1"})
+			if err != nil || planned.PlanID != "ransomware" || planned.PlanVersion != 1 {
+				t.Fatalf("declare with plan: %+v %v", planned.PlanID, err)
+			}
+			ptasks, err := fran.Tasks(ctx, planned.Ref, client.TaskFilter{})
+			if err != nil || len(ptasks) < 15 || ptasks[0].PlanStep == "" || ptasks[0].DueAt == nil {
+				t.Fatalf("plan tasks: %d %v", len(ptasks), err)
+			}
+			code, out, _ = cli(t, env, "", "plan", "show", "ransomware")
+			if code != 0 || !strings.Contains(out, "id: ransomware") {
+				t.Fatalf("plan show: %d %.200s", code, out)
 			}
 
 			// Exit codes scripts can rely on.

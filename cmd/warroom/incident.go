@@ -61,7 +61,12 @@ func (a *app) incidentDeclareCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.print(i, func() { fmt.Fprintf(a.stdout, "Declared %s: %s %s %s\n", i.Ref, i.Severity, i.Type, i.Title) })
+			return a.print(i, func() {
+				fmt.Fprintf(a.stdout, "Declared %s: %s %s %s\n", i.Ref, i.Severity, i.Type, i.Title)
+				if i.PlanID != "" {
+					fmt.Fprintf(a.stdout, "Following plan %s v%d: see warroom task list %s\n", i.PlanID, i.PlanVersion, i.Ref)
+				}
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -75,6 +80,7 @@ func (a *app) incidentDeclareCommand() *cobra.Command {
 	f.StringSliceVar(&in.Tags, "tag", nil, "tag (repeatable)")
 	f.StringVar(&in.Ref, "ref", "", "use this reference instead of the next IR-YYYY-NNNN")
 	f.StringVar(&in.Commander, "commander", "", "incident commander's email (default: you)")
+	f.StringVar(&in.Plan, "plan", "", "IR plan to follow (default: the best match for the type and severity; none for no plan)")
 	f.StringVar(&detected, "detected-at", "", "when it was detected (default now)")
 	f.StringVar(&compromised, "first-compromise-at", "", "when the first compromise happened, if known")
 	_ = cmd.MarkFlagRequired("title")
@@ -183,6 +189,9 @@ func (a *app) showIncident(i client.Incident, ro client.Roster) {
 	}
 	fmt.Fprintf(w, "%s  %s  %s\n", i.Ref, i.Severity, i.Title)
 	fmt.Fprintf(w, "Status %s · phase %s · type %s · TLP:%s%s · version %d\n", i.Status, i.Phase, i.Type, strings.ToUpper(i.TLP), restricted, i.Version)
+	if i.PlanID != "" {
+		fmt.Fprintf(w, "Plan: %s v%d\n", i.PlanID, i.PlanVersion)
+	}
 	if len(i.Tags) > 0 {
 		fmt.Fprintf(w, "Tags: %s\n", strings.Join(i.Tags, ", "))
 	}

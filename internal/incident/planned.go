@@ -17,10 +17,11 @@ import (
 // more of a plan apply (severity, type, tags, roster). The plan package
 // implements it; the incident package does not know plans.
 type Planner interface {
-	// Apply brings the incident's plan tasks up to date. choice is what
-	// the declarer asked for ("" to pick by type and severity, "none" for
-	// no plan, or a plan id); it is "" after declaration.
-	Apply(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Incident, choice string) error
+	// Apply brings the incident's plan tasks up to date. At declaration
+	// (declaring true) choice is what the declarer asked for: "" to pick
+	// by type and severity, "none" for no plan, or a plan id. Afterwards
+	// only the plan chosen then is followed.
+	Apply(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i Incident, declaring bool, choice string) error
 }
 
 // PlannedTask is a task a plan step (or decision) asks for.
@@ -173,7 +174,7 @@ func roleHolders(ctx context.Context, tx *db.Tx, incidentID string) (map[string]
 
 // applyPlanner runs the planner, if there is one, for the incident as it
 // now is in tx.
-func (s *Service) applyPlanner(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, ref, choice string) error {
+func (s *Service) applyPlanner(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, ref string, declaring bool, choice string) error {
 	if s.Planner == nil {
 		return nil
 	}
@@ -187,5 +188,5 @@ func (s *Service) applyPlanner(ctx context.Context, tx *db.Tx, a *actor.Actor, n
 	tags := append([]string(nil), i.Tags...)
 	sort.Strings(tags)
 	i.Tags = tags
-	return s.Planner.Apply(ctx, tx, a, now, i, choice)
+	return s.Planner.Apply(ctx, tx, a, now, i, declaring, choice)
 }

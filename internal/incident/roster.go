@@ -116,7 +116,7 @@ func (s *Service) Assign(ctx context.Context, ref string, in AssignInput) (Assig
 		if out, err = assign(ctx, tx, a, now, i, role, m, in.Note); err != nil {
 			return err
 		}
-		return s.applyPlanner(ctx, tx, a, now, i.Ref, "")
+		return s.applyPlanner(ctx, tx, a, now, i.Ref, false, "")
 	})
 	return out, err
 }
@@ -243,7 +243,7 @@ func (s *Service) Handover(ctx context.Context, ref string, in HandoverInput) (A
 		if err != nil {
 			return err
 		}
-		return s.applyPlanner(ctx, tx, a, now, i.Ref, "")
+		return s.applyPlanner(ctx, tx, a, now, i.Ref, false, "")
 	})
 	return out, err
 }

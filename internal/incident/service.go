@@ -202,7 +202,7 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (Incident, error
 		if _, err := assign(ctx, tx, a, now, i, ic, cmd, "declared the incident"); err != nil {
 			return err
 		}
-		if err := s.applyPlanner(ctx, tx, a, now, i.Ref, in.Plan); err != nil {
+		if err := s.applyPlanner(ctx, tx, a, now, i.Ref, true, in.Plan); err != nil {
 			return err
 		}
 		i, err = loadIncident(ctx, tx, a, i.Ref)
@@ -293,7 +293,7 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, ref string, p Patch, if
 	_, typ := changes["type"]
 	_, tags := changes["tags"]
 	if sev || typ || tags {
-		if err := s.applyPlanner(ctx, tx, a, now, i.Ref, ""); err != nil {
+		if err := s.applyPlanner(ctx, tx, a, now, i.Ref, false, ""); err != nil {
 			return i, err
 		}
 	}

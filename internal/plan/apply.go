@@ -20,10 +20,11 @@ const NoPlan = "none"
 // (the declarer's choice, or the best match by type and severity) and
 // creates the tasks of every step that applies; later it adds the steps
 // that a higher severity, another type or a new tag make apply, and fills
-// owners from the roster. The version chosen at declaration stays.
-func (s *Service) Apply(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i incident.Incident, choice string) error {
-	if choice == NoPlan {
-		return nil
+// owners from the roster. The plan and version chosen at declaration stay;
+// an incident declared without one is never given one later.
+func (s *Service) Apply(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i incident.Incident, declaring bool, choice string) error {
+	if choice == NoPlan || (!declaring && i.PlanID == "") {
+		return nil // no plan was chosen at declaration: none is imposed later
 	}
 	var st Stored
 	var err error
@@ -83,7 +84,7 @@ func Tasks(p *Plan, i incident.Incident, anchor time.Time) []incident.PlannedTas
 		if !applies(d.When, i) || len(d.Roles) == 0 {
 			continue
 		}
-		t := incident.PlannedTask{Step: d.ID, Title: "Decide: " + d.Question, Phase: incident.Phase(d.Phase), Role: d.Roles[0],
+		t := incident.PlannedTask{Step: d.ID, Title: shorten("Decide: "+d.Question, 200), Phase: incident.Phase(d.Phase), Role: d.Roles[0],
 			Description: decisionText(d)}
 		if at, ok := resolve(d.Due, due, anchor); ok {
 			t.DueAt = &at
@@ -190,4 +191,12 @@ func decisionText(d Decision) string {
 	}
 	b.WriteString("\n\nRecord the decision on the timeline (kind: decision) with who decided and why.")
 	return strings.TrimSpace(b.String())
+}
+
+// shorten keeps a task title within the 200 characters tasks allow.
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

@@ -179,6 +179,16 @@ func TestDeclarePlanChoice(t *testing.T) {
 		if ts, _ := w.incidents.Tasks(w.ic, none.Ref, incident.TaskFilter{}); len(ts) != 0 {
 			t.Fatalf("plan none created %d tasks", len(ts))
 		}
+		// "No plan" sticks: later changes do not impose one.
+		if _, err := w.incidents.Assign(w.ic, none.Ref, incident.AssignInput{Role: "forensics_analyst", User: w.fran}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.incidents.Update(w.ic, none.Ref, incident.Patch{Severity: ptr(incident.Severity("SEV2"))}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if ts, _ := w.incidents.Tasks(w.ic, none.Ref, incident.TaskFilter{}); len(ts) != 0 {
+			t.Fatalf("a plan was imposed after declaring without one: %d tasks", len(ts))
+		}
 		other, err := w.incidents.Declare(w.ic, incident.DeclareInput{Title: "Phish", Type: "account_compromise", Severity: "SEV2"})
 		if err != nil || other.PlanID != "" {
 			t.Fatalf("no matching plan: %q %v", other.PlanID, err)

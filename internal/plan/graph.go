@@ -54,10 +54,27 @@ func (l *linter) graph(p *Plan) {
 			}
 		}
 	}
+	// A due time anchored to a step needs that step to exist whenever this
+	// one does.
+	for i, s := range p.Steps {
+		if k, ok := idx[s.Due.From]; ok && s.Due.From != "" && !implies(s.When, p.Steps[k].When, p.AppliesTo) {
+			l.at(fmt.Sprintf("$.steps[%d].due", i), "step %q is due relative to %q, which only applies %s; give it the same condition",
+				s.ID, s.Due.From, describe(p.Steps[k].When))
+		}
+	}
 	for i, d := range p.Decisions {
 		path := fmt.Sprintf("$.decisions[%d]", i)
 		if why := never(d.When, p.AppliesTo); why != "" {
 			l.at(path+".when", "decision %q is unreachable: %s", d.ID, why)
+		}
+		if k, ok := idx[d.Due.From]; ok && d.Due.From != "" {
+			switch {
+			case p.Steps[k].Due.IsZero():
+				l.at(path+".due", "decision %q is due relative to %q, which has no due time", d.ID, d.Due.From)
+			case !implies(d.When, p.Steps[k].When, p.AppliesTo):
+				l.at(path+".due", "decision %q is due relative to %q, which only applies %s; give it the same condition",
+					d.ID, d.Due.From, describe(p.Steps[k].When))
+			}
 		}
 		if d.Due.IsZero() {
 			continue

@@ -299,7 +299,7 @@ func (l *linter) escalation(p *Plan) {
 			if err != nil {
 				l.at(lp+".after", "after: %s", err)
 			} else if d < prev {
-				l.at(lp+".after", "level %d pages at %s, before the level above it (%s)", j+1, lv.After, prev)
+				l.at(lp+".after", "level %d pages at %s, before the level above it (%s)", j+1, lv.After, human(prev))
 			} else {
 				prev = d
 			}

@@ -28,6 +28,10 @@ steps:
     role: technical_lead
     after: [scope]
     due: {from: scope, offset: 30m}
+  - id: undated
+    title: Keep the scribe's notes
+    phase: containment
+    role: scribe
   - id: legal
     title: Assess notification duties
     phase: containment
@@ -76,18 +80,20 @@ func TestLintErrors(t *testing.T) {
 		{"UnknownRole", "    role: log_analyst\n", "    role: log_wizard\n", 12, 11, `unknown role "log_wizard"`},
 		{"UnknownRequiredRole", "required_roles: [incident_commander]", "required_roles: [incident_boss]", 7, 18, "incident_boss"},
 		{"UnknownPhase", "    phase: detection_analysis\n", "    phase: triage\n", 11, 12, "triage"},
-		{"DuplicateStepID", "  - id: legal\n", "  - id: scope\n", 20, 9, `duplicate id "scope"`},
+		{"DuplicateStepID", "  - id: legal\n", "  - id: scope\n", 24, 9, `duplicate id "scope"`},
 		{"UnknownDependency", "after: [scope]", "after: [scoping]", 18, 13, `"scoping", which is not a step`},
 		{"DependencyCycle", "    due: 1h\n", "    due: 1h\n    after: [reset]\n", 19, 13, "dependency cycle"},
-		{"UnreachableStep", "when: {severity_at_least: SEV2}", "when: {types: [ransomware]}", 25, 11, "unreachable"},
+		{"UnreachableStep", "when: {severity_at_least: SEV2}", "when: {types: [ransomware]}", 29, 11, "unreachable"},
 		{"WaitsForConditionalStep", "after: [scope]", "after: [scope, legal]", 18, 20, `waits for "legal"`},
-		{"NegativeOffset", "    due: 24h\n", "    due: -2h\n", 24, 10, "negative"},
-		{"BadDuration", "    due: 24h\n", "    due: 1 day\n", 24, 10, "not a duration"},
+		{"NegativeOffset", "    due: 24h\n", "    due: -2h\n", 28, 10, "negative"},
+		{"BadDuration", "    due: 24h\n", "    due: 1 day\n", 28, 10, "not a duration"},
 		{"UnknownDueAnchor", "due: {from: scope, offset: 30m}", "due: {from: triage, offset: 30m}", 19, 10, `relative to "triage"`},
 		{"DueBeforeDependency", "due: {from: scope, offset: 30m}", "due: 30m", 19, 10, "impossible offset"},
-		{"UnknownChannel", "channels: [email]", "channels: [pager]", 34, 16, "pager"},
-		{"EscalationOutOfOrder", "      - after: 0m\n", "      - after: 30m\n        roles: [scribe]\n      - after: 10m\n", 39, 16, "before the level above"},
-		{"DecisionWithoutRoles", "roles: [executive_sponsor]", "roles: []", 29, 12, "roles who decide"},
+		{"UnknownChannel", "channels: [email]", "channels: [pager]", 38, 16, "pager"},
+		{"EscalationOutOfOrder", "      - after: 0m\n", "      - after: 30m\n        roles: [scribe]\n      - after: 10m\n", 43, 16, "before the level above"},
+		{"DecisionWithoutRoles", "roles: [executive_sponsor]", "roles: []", 33, 12, "roles who decide"},
+		{"AnchoredToConditionalStep", "    due: {from: scope, offset: 30m}\n", "    due: {from: legal, offset: 30m}\n", 19, 10, `relative to "legal", which only applies`},
+		{"DecisionAnchoredToUndatedStep", "    due: 4h\n", "    due: {from: undated, offset: 1h}\n", 35, 10, "has no due time"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +124,24 @@ func TestLintReportsEveryProblem(t *testing.T) {
 	for i := 1; i < len(problems); i++ {
 		if problems[i].Line < problems[i-1].Line {
 			t.Fatalf("problems not in file order: %v", problems)
+		}
+	}
+}
+
+// TestStartersLintClean: every plan shipped with the product passes the
+// linter against the built-in role catalogue.
+func TestStartersLintClean(t *testing.T) {
+	starters, err := plan.Starters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(starters) != 8 {
+		t.Fatalf("%d starter plans, want 8", len(starters))
+	}
+	for name, src := range starters {
+		p, problems := plan.Parse(name, src, plan.BuiltinRoles())
+		if len(problems) > 0 || p == nil {
+			t.Errorf("%s: %v", name, problems)
 		}
 	}
 }
