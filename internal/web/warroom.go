@@ -71,7 +71,16 @@ func (s *Server) renderWarRoom(w http.ResponseWriter, r *http.Request, v *view, 
 	if d.Members, err = s.Orgs.Members(ctx); err != nil {
 		return err
 	}
-	d.Slots = slots(d.Roles, d.Roster, inc.Severity)
+	required := map[string]bool{}
+	if inc.PlanID != "" {
+		// The plan's required roles are gaps when empty, whatever the severity.
+		if _, p, err := s.Plans.Get(ctx, inc.PlanID, inc.PlanVersion); err == nil {
+			for _, r := range p.RequiredRoles {
+				required[r] = true
+			}
+		}
+	}
+	d.Slots = slots(d.Roles, d.Roster, inc.Severity, required)
 	d.RoleNames = map[string]string{}
 	for _, role := range d.Roles {
 		d.RoleNames[role.Key] = role.Name
@@ -104,11 +113,11 @@ func (s *Server) renderWarRoom(w http.ResponseWriter, r *http.Request, v *view, 
 	return s.render(w, status, "warroom", v)
 }
 
-func slots(roles []org.IRRole, ro incident.Roster, sev incident.Severity) []roleSlot {
+func slots(roles []org.IRRole, ro incident.Roster, sev incident.Severity, required map[string]bool) []roleSlot {
 	var out []roleSlot
 	serious := sev == "SEV1" || sev == "SEV2"
 	for _, role := range roles {
-		sl := roleSlot{Role: role, Key: keyRoles[role.Key] && serious}
+		sl := roleSlot{Role: role, Key: (keyRoles[role.Key] && serious) || required[role.Key]}
 		for _, as := range ro.Current {
 			if as.Role == role.Key {
 				sl.Holders = append(sl.Holders, as)
@@ -116,7 +125,7 @@ func slots(roles []org.IRRole, ro incident.Roster, sev incident.Severity) []role
 		}
 		// Show every filled role and the key ones; the rest are offered in
 		// the assign form instead of cluttering the panel.
-		if len(sl.Holders) > 0 || keyRoles[role.Key] {
+		if len(sl.Holders) > 0 || keyRoles[role.Key] || required[role.Key] {
 			out = append(out, sl)
 		}
 	}
