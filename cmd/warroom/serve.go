@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/demo"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/org"
@@ -179,6 +180,11 @@ func (a *app) seedDemo(ctx context.Context, l *local, c serverConfig, log *slog.
 	}
 	if err != nil {
 		return fmt.Errorf("seed the demo: %w", err)
+	}
+	// The demo's incidents keep their hand-written tasks; its library gets
+	// the starter plans like any new organisation's.
+	if err := l.db.Write(ctx, func(tx *db.Tx) error { return l.plans.ImportStarters(ctx, tx, res.Org, "") }); err != nil {
+		return fmt.Errorf("import starter plans into the demo: %w", err)
 	}
 	fmt.Fprintf(a.stdout, "\nDemo organisation %q is ready. Open http://%s and sign in as any of:\n\n", res.Org.Name, c.addr)
 	t := a.table("EMAIL", "PASSWORD", "ROLE", "IN THE DEMO")

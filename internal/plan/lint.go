@@ -185,8 +185,11 @@ func (l *linter) check(p *Plan) {
 	for i, s := range p.Steps {
 		path := fmt.Sprintf("$.steps[%d]", i)
 		l.uniqueID(seen, path, s.ID, "step")
-		if strings.TrimSpace(s.Title) == "" {
-			l.at(path+".title", "step %q needs a title", s.ID)
+		if t := strings.TrimSpace(s.Title); t == "" || len([]rune(t)) > 200 {
+			l.at(path+".title", "step %q needs a title of up to 200 characters", s.ID)
+		}
+		if len(stepText(s)) > 20000 {
+			l.at(path+".instructions", "step %q: instructions and checklist must fit in 20000 bytes", s.ID)
 		}
 		if !slices.Contains(planPhases, s.Phase) {
 			l.at(path+".phase", "step %q: phase %q is not one of the plan's phases (%s)", s.ID, s.Phase, oneOf(planPhases))
