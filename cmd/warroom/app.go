@@ -145,7 +145,7 @@ Declare an incident: warroom incident declare --title "…" --type ransomware --
 		return nil
 	}
 	root.AddCommand(a.serveCommand(), a.adminCommand(), a.migrateCommand(), a.verifyCommand(), a.loginCommand(), a.logoutCommand(),
-		a.incidentCommand(), a.taskCommand(), a.timelineCommand(), a.rosterCommand(), a.planCommand(), a.versionCommand())
+		a.incidentCommand(), a.taskCommand(), a.timelineCommand(), a.rosterCommand(), a.planCommand(), a.contactCommand(), a.versionCommand())
 	return root
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
@@ -39,6 +40,7 @@ type local struct {
 	orgs      *org.Service
 	incidents *incident.Service
 	plans     *plan.Service
+	contacts  *contact.Service
 }
 
 func (f *dbFlags) open(ctx context.Context, log *slog.Logger) (*local, error) {
@@ -56,7 +58,8 @@ func (f *dbFlags) open(ctx context.Context, log *slog.Logger) (*local, error) {
 	now := func() time.Time { return time.Now() }
 	plans := &plan.Service{DB: d, Now: now, Log: log}
 	orgs := &org.Service{DB: d, Now: now, Log: log, OnCreate: []func(context.Context, *db.Tx, org.Organization, string) error{plans.ImportStarters}}
-	return &local{db: d, orgs: orgs, incidents: &incident.Service{DB: d, Now: now, Log: log, Planner: plans}, plans: plans}, nil
+	return &local{db: d, orgs: orgs, incidents: &incident.Service{DB: d, Now: now, Log: log, Planner: plans}, plans: plans,
+		contacts: &contact.Service{DB: d, Now: now, Log: log}}, nil
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

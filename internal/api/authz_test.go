@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/db/dbtest"
 	"github.com/warroom/warroom/internal/incident"
@@ -78,6 +79,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if _, _, err := e.api.Plans.Import(adminCtx, "ransomware.yaml", starters["ransomware.yaml"]); err != nil {
 			t.Fatal(err)
 		}
+		for _, key := range []string{"outside-counsel", "old-pr-firm"} {
+			if _, err := e.cts.Create(adminCtx, contact.Input{Key: key, Name: "Jo", Kind: "outside_counsel", Phone: "+44 20 7946 0958"}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		ref := "/api/v1/incidents/" + r.Ref
 		at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 		assignRoles := []string{"communications_lead", "executive_sponsor", "regulatory_compliance", "scoping_lead", "external_ir_provider"}
@@ -122,6 +128,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"GET /api/v1/plans/{id}":                    {req: get("/api/v1/plans/ransomware"), ok: 200, access: self, acme: true},
 			"GET /api/v1/plans/{id}/versions/{version}": {req: get("/api/v1/plans/ransomware/versions/1"), ok: 200, access: self, acme: true},
 			"GET /api/v1/plans/{id}/diff":               {req: get("/api/v1/plans/ransomware/diff?from=1&to=1"), ok: 200, access: self, acme: true},
+			"GET /api/v1/contacts":                      {req: get("/api/v1/contacts?stale=true"), ok: 200, access: self},
+			"POST /api/v1/contacts": {req: func(i int) (string, string, any) {
+				return "POST", "/api/v1/contacts", map[string]string{"key": fmt.Sprint("insurer-", i), "name": "Claims", "kind": "cyber_insurer", "phone": "+44 20 7946 0000"}
+			}, ok: 201, access: write},
+			"GET /api/v1/contacts/{key}": {req: get("/api/v1/contacts/outside-counsel"), ok: 200, access: self, acme: true},
+			"PATCH /api/v1/contacts/{key}": {req: func(i int) (string, string, any) {
+				return "PATCH", "/api/v1/contacts/outside-counsel", map[string]string{"role": fmt.Sprint("Partner ", i)}
+			}, ok: 200, access: write, acme: true},
+			"DELETE /api/v1/contacts/{key}": {req: func(int) (string, string, any) { return "DELETE", "/api/v1/contacts/old-pr-firm", nil }, ok: 204, access: admin, acme: true},
+			"POST /api/v1/contacts/{key}/verify": {req: func(int) (string, string, any) {
+				return "POST", "/api/v1/contacts/outside-counsel/verify", nil
+			}, ok: 200, access: write, acme: true},
 			"POST /api/v1/incidents": {req: func(i int) (string, string, any) {
 				return "POST", "/api/v1/incidents", map[string]string{"title": "New", "type": "malware", "severity": "SEV3"}
 			}, ok: 201, access: write},
@@ -173,7 +191,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 					t.Errorf("%s as %s: status %d, want %d: %s", route, who, status, want, text)
 				}
 				if who == "outsider" {
-					for _, secret := range []string{"admin@acme.test", "responder@acme.test", "viewer@acme.test", "Public incident", "Insider case"} {
+					for _, secret := range []string{"admin@acme.test", "responder@acme.test", "viewer@acme.test", "Public incident", "Insider case", "+442079460958"} {
 						if strings.Contains(text, secret) {
 							t.Errorf("%s as outsider leaked Acme's %q: %s", route, secret, text)
 						}

@@ -2,11 +2,13 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/db/dbtest"
 	"github.com/warroom/warroom/internal/incident"
@@ -19,6 +21,9 @@ func TestBadInput(t *testing.T) {
 		e := newEnv(t, d)
 		i := MustDeclare(t, e, "responder", incident.DeclareInput{Title: "Phishing wave", Ref: "IR-2026-0100"})
 		if _, err := e.inc.Update(e.ctx("responder"), i.Ref, incident.Patch{Phase: ptr(incident.Phase("containment"))}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.cts.Create(e.ctx("responder"), contact.Input{Key: "outside-counsel", Name: "Jo", Kind: "outside_counsel", Phone: "+44 20 7946 0958"}); err != nil {
 			t.Fatal(err)
 		}
 		ref := "/api/v1/incidents/" + i.Ref
@@ -58,6 +63,20 @@ func TestBadInput(t *testing.T) {
 			{"UnknownRoute", "GET", "/api/v1/nothing", ``, nil, 404, "not_found", ""},
 			{"DependencyCycle", "PATCH", ref + "/tasks/1", `{"depends_on": [1]}`, nil, 400, "invalid", "depends_on"},
 			{"UnknownOwner", "POST", ref + "/tasks", `{"title": "x", "owner": "ghost@acme.test"}`, nil, 400, "invalid", "owner"},
+			{"ContactBadKind", "POST", "/api/v1/contacts", `{"key": "x", "name": "X", "kind": "lawyer", "phone": "+15555550100"}`, nil, 400, "invalid", "kind"},
+			{"ContactBadKey", "POST", "/api/v1/contacts", `{"key": "Not a key", "name": "X", "kind": "other", "phone": "+15555550100"}`, nil, 400, "invalid", "key"},
+			{"ContactBadEmail", "POST", "/api/v1/contacts", `{"key": "x", "name": "X", "kind": "other", "work_email": "nope"}`, nil, 400, "invalid", "work_email"},
+			{"ContactBadPhone", "POST", "/api/v1/contacts", `{"key": "x", "name": "X", "kind": "other", "phone": "020 7946 0958"}`, nil, 400, "invalid", "phone"},
+			{"ContactNoChannel", "POST", "/api/v1/contacts", `{"key": "x", "name": "X", "kind": "other"}`, nil, 400, "invalid", "channels"},
+			{"ContactWrongType", "PATCH", "/api/v1/contacts/outside-counsel", `{"kind": 3}`, nil, 400, "invalid", "kind"},
+			{"ContactUnknownField", "PATCH", "/api/v1/contacts/outside-counsel", `{"key": "renamed"}`, nil, 400, "invalid", "key"},
+			{"ContactDuplicate", "POST", "/api/v1/contacts", `{"key": "outside-counsel", "name": "X", "kind": "other", "phone": "+15555550100"}`, nil, 409, "conflict", "key"},
+			{"ContactStaleIfMatch", "PATCH", "/api/v1/contacts/outside-counsel", `{"name": "Y"}`, map[string]string{"If-Match": `"9"`}, 412, "precondition_failed", ""},
+			{"ContactStaleVerify", "POST", "/api/v1/contacts/outside-counsel/verify", ``, map[string]string{"If-Match": `"9"`}, 412, "precondition_failed", ""},
+			{"ContactDeleteAsResponder", "DELETE", "/api/v1/contacts/outside-counsel", ``, nil, 403, "forbidden", ""},
+			{"ContactMissing", "GET", "/api/v1/contacts/nobody", ``, nil, 404, "not_found", ""},
+			{"ContactBadStaleFilter", "GET", "/api/v1/contacts?stale=maybe", ``, nil, 400, "invalid", "stale"},
+			{"ContactBadKindFilter", "GET", "/api/v1/contacts?kind=lawyer", ``, nil, 400, "invalid", "kind"},
 			{"BadLastEventID", "GET", ref + "/events", ``, map[string]string{"Last-Event-ID": "x"}, 400, "invalid", "Last-Event-ID"},
 		}
 		if _, err := e.inc.CreateTask(e.ctx("responder"), i.Ref, incident.TaskInput{Title: "Reset passwords"}); err != nil {
@@ -121,6 +140,13 @@ func fingerprint(t *testing.T, e *env, ref string) string {
 		b.WriteString(i.Ref + ":" + i.Title + ":" + string(i.Phase) + ":")
 		b.WriteString(strings.Repeat("|", int(i.Version)))
 		b.WriteString(strings.Repeat(".", int(i.LastSeq)) + " ")
+	}
+	cs, err := e.cts.List(e.ctx("admin"), contact.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		fmt.Fprintf(&b, "contact %s v%d ", c.Key, c.Version)
 	}
 	return b.String()
 }

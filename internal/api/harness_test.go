@@ -14,6 +14,7 @@ import (
 	"github.com/warroom/warroom/client"
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
@@ -27,6 +28,7 @@ type env struct {
 	db     *db.DB
 	orgs   *org.Service
 	inc    *incident.Service
+	cts    *contact.Service
 	srv    *httptest.Server
 	api    *api.Server
 	actors map[string]*actor.Actor
@@ -36,7 +38,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e := &env{t: t, db: d, orgs: &org.Service{DB: d, Now: time.Now, Log: log}, inc: &incident.Service{DB: d, Now: time.Now, Log: log}, actors: map[string]*actor.Actor{}}
+	e := &env{t: t, db: d, orgs: &org.Service{DB: d, Now: time.Now, Log: log}, inc: &incident.Service{DB: d, Now: time.Now, Log: log},
+		cts: &contact.Service{DB: d, Now: time.Now, Log: log}, actors: map[string]*actor.Actor{}}
 	acme, err := e.orgs.Bootstrap(ctx, org.BootstrapInput{OrgName: "Acme", Email: "admin@acme.test", Name: "Ada", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +57,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	e.actors["outsider"] = &actor.Actor{UserID: other.Admin.ID, OrgID: other.Org.ID, Email: other.Admin.Email, Role: actor.Admin}
-	s := &api.Server{DB: d, Orgs: e.orgs, Incidents: e.inc, Plans: &plan.Service{DB: d, Now: time.Now, Log: log}, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
+	s := &api.Server{DB: d, Orgs: e.orgs, Incidents: e.inc, Plans: &plan.Service{DB: d, Now: time.Now, Log: log}, Contacts: e.cts, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
 		MaxBody: 64 << 10, Heartbeat: 200 * time.Millisecond, Version: "test"}
 	mux := http.NewServeMux()
 	s.Register(mux)

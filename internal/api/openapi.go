@@ -9,6 +9,7 @@ import (
 
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/audit"
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
@@ -36,6 +37,7 @@ type (
 	auditPage    = incident.Page[audit.Event]
 	reportPage   = incident.Page[record.Report]
 	storedPage   = incident.Page[plan.Stored]
+	contactPage  = incident.Page[contact.Contact]
 	closeInput   struct {
 		Note string `json:"note"`
 	}
@@ -68,6 +70,12 @@ func apiOps() []op {
 		{"GET", "/api/v1/plans/{id}", "Every version of a plan, newest first", nil, nil, 200, storedPage{}},
 		{"GET", "/api/v1/plans/{id}/versions/{version}", "One version of a plan (0: the newest), source and parsed", nil, nil, 200, PlanVersion{}},
 		{"GET", "/api/v1/plans/{id}/diff", "Unified diff between two versions", []string{"from", "to"}, nil, 200, PlanDiff{}},
+		{"GET", "/api/v1/contacts", "The stakeholder directory, by kind; stale=true lists only contacts not verified in 90 days", []string{"kind", "stale", "q"}, nil, 200, contactPage{}},
+		{"POST", "/api/v1/contacts", "Add a contact (responders and admins)", nil, contact.Input{}, 201, contact.Contact{}},
+		{"GET", "/api/v1/contacts/{key}", "Get a contact (ETag carries its version)", nil, nil, 200, contact.Contact{}},
+		{"PATCH", "/api/v1/contacts/{key}", "Update a contact (send If-Match); a changed channel clears the verification unless verified is true", nil, contact.Patch{}, 200, contact.Contact{}},
+		{"DELETE", "/api/v1/contacts/{key}", "Delete a contact (admins)", nil, nil, 204, nil},
+		{"POST", "/api/v1/contacts/{key}/verify", "Record that the caller confirmed the contact's details with them now", nil, nil, 200, contact.Contact{}},
 		{"GET", "/api/v1/incidents", "List incidents", append([]string{"status", "severity", "type", "phase", "mine", "q", "sort"}, listQuery...), nil, 200, incidentPage{}},
 		{"POST", "/api/v1/incidents", "Declare an incident", nil, incident.DeclareInput{}, 201, incident.Incident{}},
 		{"GET", "/api/v1/incidents/{ref}", "Get an incident (ETag carries its version)", nil, nil, 200, incident.Incident{}},
@@ -179,6 +187,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "format": "date-time"}
 	case t == reflect.TypeOf(actor.Role("")):
 		return map[string]any{"type": "string", "enum": []string{"viewer", "responder", "admin"}}
+	case t == reflect.TypeOf(contact.Kind("")):
+		return map[string]any{"type": "string", "enum": contact.Kinds}
 	}
 	switch t.Kind() {
 	case reflect.String:

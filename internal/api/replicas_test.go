@@ -13,6 +13,7 @@ import (
 
 	"github.com/warroom/warroom/client"
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/db/dbtest"
 	"github.com/warroom/warroom/internal/incident"
@@ -44,8 +45,8 @@ func TestReplicasShareLiveUpdates(t *testing.T) {
 	a := newEnv(t, open()) // replica A, with the people
 	d2 := open()
 	orgs2 := &org.Service{DB: d2, Now: time.Now, Log: log}
-	s2 := &api.Server{DB: d2, Orgs: orgs2, Incidents: &incident.Service{DB: d2, Now: time.Now, Log: log}, Plans: &plan.Service{DB: d2, Now: time.Now, Log: log}, Log: log,
-		Metrics: api.NewMetrics(prometheus.NewRegistry()), MaxBody: 1 << 20, Heartbeat: time.Minute, Version: "test"}
+	s2 := &api.Server{DB: d2, Orgs: orgs2, Incidents: &incident.Service{DB: d2, Now: time.Now, Log: log}, Plans: &plan.Service{DB: d2, Now: time.Now, Log: log},
+		Contacts: &contact.Service{DB: d2, Now: time.Now, Log: log}, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()), MaxBody: 1 << 20, Heartbeat: time.Minute, Version: "test"}
 	mux := http.NewServeMux()
 	s2.Register(mux)
 	b := httptest.NewServer(mux)

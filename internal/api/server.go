@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
@@ -30,6 +31,7 @@ type Server struct {
 	Orgs      *org.Service
 	Incidents *incident.Service
 	Plans     *plan.Service
+	Contacts  *contact.Service
 	Log       *slog.Logger
 	Metrics   *Metrics
 	// MaxBody bounds request bodies, in bytes.
@@ -97,6 +99,12 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/plans/{id}", false, s.planVersions},
 		{"GET", "/api/v1/plans/{id}/versions/{version}", false, s.getPlanVersion},
 		{"GET", "/api/v1/plans/{id}/diff", false, s.diffPlan},
+		{"GET", "/api/v1/contacts", false, s.listContacts},
+		{"POST", "/api/v1/contacts", false, s.createContact},
+		{"GET", "/api/v1/contacts/{key}", false, s.getContact},
+		{"PATCH", "/api/v1/contacts/{key}", false, s.updateContact},
+		{"DELETE", "/api/v1/contacts/{key}", false, s.deleteContact},
+		{"POST", "/api/v1/contacts/{key}/verify", false, s.verifyContact},
 		{"GET", "/api/v1/incidents", false, s.listIncidents},
 		{"POST", "/api/v1/incidents", false, s.declareIncident},
 		{"GET", "/api/v1/incidents/{ref}", false, s.getIncident},

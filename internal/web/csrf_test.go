@@ -53,6 +53,14 @@ func TestCSRF(t *testing.T) {
 		"/plans": func() (string, url.Values) {
 			return "/plans", url.Values{"source": {"id: forged-plan\nversion: 1\ntitle: Forged\nsteps:\n  - {id: one, title: One, phase: containment, role: scribe}\n"}}
 		},
+		"/contacts": func() (string, url.Values) {
+			return "/contacts", url.Values{"key": {"forged"}, "name": {"Forged"}, "kind": {"other"}, "phone": {"+15555550100"}}
+		},
+		"/contacts/{key}": func() (string, url.Values) {
+			return "/contacts/outside-counsel", url.Values{"name": {"Mallory"}, "kind": {"outside_counsel"}, "phone": {"+15555550666"}}
+		},
+		"/contacts/{key}/verify": func() (string, url.Values) { return "/contacts/cyber-insurer/verify", url.Values{} },
+		"/contacts/{key}/delete": func() (string, url.Values) { return "/contacts/old-pr-firm/delete", url.Values{} },
 		"/incidents": func() (string, url.Values) {
 			return "/incidents", url.Values{"title": {"Forged"}, "type": {"malware"}, "severity": {"SEV4"}}
 		},

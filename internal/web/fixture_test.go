@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/record"
@@ -149,6 +150,25 @@ func (s *site) MustFill() fixture {
 	// A session that has ended, beside the ones the tests sign in with.
 	s.signIn("responder2")
 	check("revoke session", s.orgs.RevokeSession(s.ctx("admin"), s.sessionsOf("responder2")[0].ID))
+
+	// The directory: verified today, verified 100 days ago (stale), never
+	// verified and unreachable out of band, and hostile text to escape.
+	hundredDaysAgo := &contact.Service{DB: s.db, Now: func() time.Time { return now.Add(-100 * 24 * time.Hour) }, Log: quiet()}
+	for _, c := range []struct {
+		svc *contact.Service
+		in  contact.Input
+	}{
+		{s.contacts, contact.Input{Key: "ciso", Name: "Vic Viewer", Kind: "internal", Role: "CISO", User: "vic@acme.test", WorkEmail: "vic@acme.test",
+			PersonalEmail: "vic.home@mail.example", Signal: "vicv.42", OutOfBandNotes: "Home: +44 1632 960 001", Verified: true}},
+		{hundredDaysAgo, contact.Input{Key: "ir-provider", Name: "Incident hotline", Kind: "ir_provider", Organization: "DFIR Partners",
+			Phone: "+1 202 555 0142", Signal: "+1 202 555 0143", Verified: true}},
+		{s.contacts, contact.Input{Key: "cyber-insurer", Name: "Claims line", Kind: "cyber_insurer", Organization: "Shield Mutual", Phone: "+44 20 7946 0000"}},
+		{s.contacts, contact.Input{Key: "old-pr-firm", Name: "Loud PR " + hostile, Kind: "pr_firm", Role: hostile, Organization: hostile,
+			WorkEmail: "press@loud.example", OutOfBandNotes: hostile, Notes: hostile}},
+	} {
+		_, err := c.svc.Create(admin, c.in)
+		check("contact "+c.in.Key, err)
+	}
 	return f
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
@@ -30,14 +31,16 @@ const password = "correct horse battery"
 // mounts them) on a real database, with Acme's people: admin, responder
 // (rita), responder2 (rob), viewer (vic); and Other's admin (outsider).
 type site struct {
-	t      testing.TB
-	db     *db.DB
-	orgs   *org.Service
-	inc    *incident.Service
-	srv    *httptest.Server
-	plans  *plan.Service
-	actors map[string]*actor.Actor
-	emails map[string]string
+	t     testing.TB
+	db    *db.DB
+	orgs  *org.Service
+	inc   *incident.Service
+	srv   *httptest.Server
+	plans *plan.Service
+	// contacts is Acme's directory; it holds outside-counsel from the start.
+	contacts *contact.Service
+	actors   map[string]*actor.Actor
+	emails   map[string]string
 }
 
 func newSite(t testing.TB, d *db.DB) *site {
@@ -81,6 +84,12 @@ func newSite(t testing.TB, d *db.DB) *site {
 	if _, _, err := s.plans.Import(s.ctx("admin"), "ransomware.yaml", starters["ransomware.yaml"]); err != nil {
 		t.Fatal(err)
 	}
+	s.contacts = &contact.Service{DB: d, Now: time.Now, Log: log}
+	if _, err := s.contacts.Create(s.ctx("admin"), contact.Input{Key: "outside-counsel", Name: "Jo Barrister", Kind: "outside_counsel",
+		Role: "Partner, data protection", Organization: "Barrister & Co", WorkEmail: "jo@barrister.example", Phone: "+44 20 7946 0958",
+		Signal: "+44 7700 900123"}); err != nil {
+		t.Fatal(err)
+	}
 	s.srv = mount(t, d, s.orgs, s.inc)
 	return s
 }
@@ -91,9 +100,10 @@ func mount(t testing.TB, d *db.DB, orgs *org.Service, inc *incident.Service) *ht
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
 	plans := &plan.Service{DB: d, Now: time.Now, Log: log}
-	(&api.Server{DB: d, Orgs: orgs, Incidents: inc, Plans: plans, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
+	contacts := &contact.Service{DB: d, Now: time.Now, Log: log}
+	(&api.Server{DB: d, Orgs: orgs, Incidents: inc, Plans: plans, Contacts: contacts, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
 		MaxBody: 1 << 20, Heartbeat: time.Second, Version: "test"}).Register(mux)
-	if err := (&web.Server{Orgs: orgs, Incidents: inc, Plans: plans, Log: log, Version: "test"}).Register(mux); err != nil {
+	if err := (&web.Server{Orgs: orgs, Incidents: inc, Plans: plans, Contacts: contacts, Log: log, Version: "test"}).Register(mux); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(mux)

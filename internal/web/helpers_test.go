@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
 )
@@ -156,8 +157,8 @@ func (s *site) taskOf(ref string, n int64) incident.Task {
 }
 
 // state is what a refused POST must leave as it was: every incident's
-// version and timeline length, tasks, roster, people, roles, tokens and
-// sessions, as the admin sees them.
+// version and timeline length, tasks, roster, plans, contacts, people,
+// roles, tokens and sessions, as the admin sees them.
 func (s *site) state() string {
 	s.t.Helper()
 	ctx := s.ctx("admin")
@@ -190,6 +191,13 @@ func (s *site) state() string {
 	}
 	for _, p := range ps {
 		fmt.Fprintf(&b, "plan %s v%d\n", p.PlanID, p.Version)
+	}
+	cs, err := s.contacts.List(ctx, contact.Filter{})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, c := range cs {
+		fmt.Fprintf(&b, "contact %s v%d stale=%v\n", c.Key, c.Version, c.Stale)
 	}
 	ms, err := s.orgs.Members(ctx)
 	if err != nil {

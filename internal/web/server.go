@@ -11,6 +11,7 @@ import (
 
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
@@ -27,6 +28,7 @@ type Server struct {
 	Orgs      *org.Service
 	Incidents *incident.Service
 	Plans     *plan.Service
+	Contacts  *contact.Service
 	Log       *slog.Logger
 	// SecureCookies forces the Secure flag on cookies; it is also set on
 	// any request that arrived over TLS.
@@ -81,6 +83,12 @@ func (s *Server) Register(mux *http.ServeMux) error {
 		{"GET /plans", s.planList},
 		{"POST /plans", s.importPlan},
 		{"GET /plans/{id}", s.planDetail},
+		{"GET /contacts", s.contactList},
+		{"POST /contacts", s.addContact},
+		{"GET /contacts/{key}", s.contactDetail},
+		{"POST /contacts/{key}", s.updateContact},
+		{"POST /contacts/{key}/verify", s.verifyContact},
+		{"POST /contacts/{key}/delete", s.deleteContact},
 		{"GET /admin", s.adminPeople},
 		{"POST /admin/people", s.addPerson},
 		{"POST /admin/people/{user}", s.setPersonRole},

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
 )
@@ -168,6 +169,22 @@ var funcs = template.FuncMap{
 			return 0
 		}
 		return part * 100 / whole
+	},
+	"contactKinds": func() []contact.Kind { return contact.Kinds },
+	// tel is a tap-to-call link; html/template would refuse the scheme
+	// otherwise. Only numbers the directory accepted (E.164) get one.
+	"tel": func(phone string) template.URL {
+		if n, ok := contact.NormalizePhone(phone); ok {
+			return template.URL("tel:" + n)
+		}
+		return ""
+	},
+	// signalURL opens a chat with a Signal number; usernames have no link.
+	"signalURL": func(signal string) string {
+		if n, ok := contact.NormalizePhone(signal); ok {
+			return "https://signal.me/#p/" + n
+		}
+		return ""
 	},
 }
 

@@ -30,6 +30,8 @@ var pageMarkers = map[string]string{
 	"admin_sessions": `<h2 id="ses-h">`,
 	"plans":          `<h2 id="lib-h">Library</h2>`,
 	"plan":           `<h2 id="ver-h">Versions</h2>`,
+	"contacts":       `<h1>Stakeholder directory</h1>`,
+	"contact":        `<h2 id="reach-h">How to reach them</h2>`,
 }
 
 var (
@@ -148,6 +150,14 @@ func commonCases() []renderCase {
 			renderCase{"NotFound", "error", who, "/no/such/page", nil, 404},
 			renderCase{"Plans", "plans", who, "/plans", nil, 200},
 		)
+		cs = append(cs, renderCase{"Contacts", "contacts", who, "/contacts", nil, 200},
+			renderCase{"ContactsFiltered", "contacts", who, "/contacts?kind=outside_counsel&stale=1&q=" + url.QueryEscape(hostile) + "&done=contact-verified", nil, 200},
+			renderCase{"ContactsBadFilter", "error", who, "/contacts?kind=lawyer", nil, 400})
+		if who == "outsider" {
+			cs = append(cs, renderCase{"ContactOfAnotherOrg", "error", who, "/contacts/outside-counsel", nil, 404})
+		} else {
+			cs = append(cs, renderCase{"Contact", "contact", who, "/contacts/outside-counsel?done=contact-updated", nil, 200})
+		}
 		if who == "outsider" {
 			cs = append(cs, renderCase{"PlanOfAnotherOrg", "error", who, "/plans/ransomware", nil, 404})
 		} else {
@@ -165,10 +175,23 @@ func commonCases() []renderCase {
 			renderCase{"TokenInvalid", "admin_tokens", who, "/admin/tokens", url.Values{"name": {""}}, 400},
 			renderCase{"TokenCreated", "admin_tokens", who, "/admin/tokens", url.Values{"name": {"ci " + hostile}, "expires": {"30"}}, 201},
 			renderCase{"PlanRejected", "plans", who, "/plans", url.Values{"source": {"id: x\nversion: 0\n" + "title: " + hostile}}, 400},
+			renderCase{"ContactRejected", "contacts", who, "/contacts", url.Values{"key": {hostile}, "name": {hostile}, "kind": {hostile},
+				"work_email": {hostile}, "phone": {hostile}, "signal": {hostile}, "notes": {hostile}, "verified": {"1"}}, 400},
+			renderCase{"ContactNoChannel", "contacts", who, "/contacts", url.Values{"key": {"x"}, "name": {"X"}, "kind": {"other"}}, 400},
+			renderCase{"ContactDuplicate", "contacts", who, "/contacts", url.Values{"key": {"outside-counsel"}, "name": {"X"}, "kind": {"other"}, "phone": {"+15555550100"}}, 409},
+			renderCase{"ContactEditRejected", "contact", who, "/contacts/outside-counsel", url.Values{"name": {""}, "kind": {"outside_counsel"},
+				"personal_email": {hostile}, "user": {"ghost@acme.test"}}, 400},
+			renderCase{"ContactEditStale", "contact", who, "/contacts/outside-counsel", url.Values{"version": {"99"}, "name": {"Jo"}, "kind": {"outside_counsel"}}, 412},
+			renderCase{"ContactVerifyStale", "contacts", who, "/contacts/outside-counsel/verify", url.Values{"version": {"99"}}, 412},
+			renderCase{"ContactVerifyStaleOnPage", "contact", who, "/contacts/outside-counsel/verify", url.Values{"version": {"99"}, "back": {"contact"}}, 412},
+			renderCase{"ContactMissing", "error", who, "/contacts/nobody", nil, 404},
 		)
 	}
 	cs = append(cs,
 		renderCase{"DeclareAsViewer", "error", "viewer", "/incidents", url.Values{"title": {"x"}, "type": {"malware"}, "severity": {"SEV4"}}, 403},
+		renderCase{"ContactAsViewer", "error", "viewer", "/contacts", url.Values{"key": {"x"}, "name": {"X"}, "kind": {"other"}, "phone": {"+15555550100"}}, 403},
+		renderCase{"ContactDeleteAsResponder", "error", "responder", "/contacts/outside-counsel/delete", url.Values{}, 403},
+		renderCase{"ContactDeleteStale", "contact", "admin", "/contacts/outside-counsel/delete", url.Values{"version": {"99"}}, 412},
 		renderCase{"PersonInvalid", "admin_people", "admin", "/admin/people", url.Values{"email": {"not an address"}, "role": {"responder"}, "password": {"short"}}, 400},
 		renderCase{"PersonAdded", "admin_people", "admin", "/admin/people", url.Values{"email": {"new@acme.test"}, "name": {hostile}, "role": {"viewer"}}, 200},
 	)

@@ -75,6 +75,8 @@ var flashes = map[string]string{
 	"role-changed": "Role changed.", "role-added": "Role added to the catalogue.", "token-revoked": "Token revoked.",
 	"session-ended": "Session ended.", "signed-out": "Signed out.",
 	"plan-imported": "Plan imported as a new version.", "plan-unchanged": "That version is already in the library; nothing changed.",
+	"contact-added": "Contact added.", "contact-updated": "Contact updated.", "contact-verified": "Marked as verified today.",
+	"contact-deleted": "Contact deleted.",
 }
 
 // rejected turns a validation error into form state for re-rendering;
