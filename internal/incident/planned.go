@@ -190,3 +190,56 @@ func (s *Service) applyPlanner(ctx context.Context, tx *db.Tx, a *actor.Actor, n
 	i.Tags = tags
 	return s.Planner.Apply(ctx, tx, a, now, i, declaring, choice)
 }
+
+// Holder is a person who currently holds a role on an incident.
+type Holder struct {
+	Role   string
+	UserID string
+	Name   string
+	Email  string
+}
+
+// Holders returns who currently holds any of roles on an incident, for
+// capabilities that reach people by role (escalation pages).
+func Holders(ctx context.Context, tx *db.Tx, incidentID string, roles []string) ([]Holder, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT r.role_key, u.id, u.name, u.email FROM roster_assignments r
+		JOIN users u ON u.id = r.user_id WHERE r.incident_id = $1 AND r.released_at IS NULL ORDER BY r.assigned_at, r.id`, incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("load roster: %w", err)
+	}
+	defer rows.Close()
+	var out []Holder
+	for rows.Next() {
+		var h Holder
+		if err := rows.Scan(&h.Role, &h.UserID, &h.Name, &h.Email); err != nil {
+			return nil, err
+		}
+		for _, r := range roles {
+			if r == h.Role {
+				out = append(out, h)
+				break
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// Brief is what a notification may say about an incident.
+type Brief struct {
+	Ref, Title, Severity string
+	Restricted           bool
+	Status               Status
+}
+
+// BriefOf reads an incident's reference, title and severity by ID, for
+// capabilities acting on the system's behalf (no actor, no need-to-know
+// filter: the caller decides what to reveal).
+func BriefOf(ctx context.Context, tx *db.Tx, incidentID string) (Brief, error) {
+	var b Brief
+	err := tx.QueryRowContext(ctx, `SELECT ref, title, severity, restricted, status FROM incidents WHERE id = $1`, incidentID).
+		Scan(&b.Ref, &b.Title, &b.Severity, &b.Restricted, &b.Status)
+	if err != nil {
+		return b, fmt.Errorf("load incident %s: %w", incidentID, err)
+	}
+	return b, nil
+}

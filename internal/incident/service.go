@@ -292,7 +292,8 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, ref string, p Patch, if
 	_, sev := changes["severity"]
 	_, typ := changes["type"]
 	_, tags := changes["tags"]
-	if sev || typ || tags {
+	_, status := changes["status"]
+	if sev || typ || tags || status {
 		if err := s.applyPlanner(ctx, tx, a, now, i.Ref, false, ""); err != nil {
 			return i, err
 		}

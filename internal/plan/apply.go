@@ -11,6 +11,7 @@ import (
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 )
 
 // NoPlan is the declaration choice for an incident without a plan.
@@ -23,6 +24,11 @@ const NoPlan = "none"
 // owners from the roster. The plan and version chosen at declaration stay;
 // an incident declared without one is never given one later.
 func (s *Service) Apply(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i incident.Incident, declaring bool, choice string) error {
+	if i.Status == incident.Closed {
+		// A closed incident pages nobody.
+		_, err := notify.Stop(ctx, tx, now, a.OrgID, i.ID)
+		return err
+	}
 	if choice == NoPlan || (!declaring && i.PlanID == "") {
 		return nil // no plan was chosen at declaration: none is imposed later
 	}
@@ -60,8 +66,10 @@ func (s *Service) Apply(ctx context.Context, tx *db.Tx, a *actor.Actor, now time
 	if i.PlanID != "" {
 		anchor = now
 	}
-	_, err = incident.ApplyPlan(ctx, tx, a, now, i, st.PlanID, st.Version, Tasks(p, i, anchor))
-	return err
+	if _, err = incident.ApplyPlan(ctx, tx, a, now, i, st.PlanID, st.Version, Tasks(p, i, anchor)); err != nil {
+		return err
+	}
+	return startPages(ctx, tx, a.OrgID, now, p, st, i)
 }
 
 // Tasks lists the tasks a plan asks for on an incident: every step and
