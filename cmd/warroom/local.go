@@ -14,6 +14,7 @@ import (
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -40,6 +41,8 @@ type local struct {
 	orgs      *org.Service
 	incidents *incident.Service
 	plans     *plan.Service
+	worker    *notify.Worker    // set by serve
+	escalator *notify.Escalator // set by serve
 	contacts  *contact.Service
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/demo"
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/web"
 )
@@ -37,6 +38,7 @@ type serverConfig struct {
 	shutdownGrace  time.Duration
 	secureCookies  bool
 	demo           bool
+	notify         notifyFlags
 }
 
 // Validate reports every problem at once.
@@ -58,6 +60,7 @@ func (c *serverConfig) Validate() error {
 	default:
 		probs = append(probs, fmt.Sprintf("--log-format %q is not auto, json or text", c.logFormat))
 	}
+	probs = append(probs, c.notify.problems()...)
 	if org.NormalizeEmail(c.bootstrapEmail) == "" {
 		probs = append(probs, fmt.Sprintf("--bootstrap-email %q is not an email address", c.bootstrapEmail))
 	}
@@ -99,6 +102,7 @@ organisation and its first admin and prints the password once.`,
 	f.StringVar(&c.bootstrapOrg, "bootstrap-org", envOr("WARROOM_BOOTSTRAP_ORG", "My Organisation"), "name of the organisation created on first start")
 	f.StringVar(&c.bootstrapEmail, "bootstrap-email", envOr("WARROOM_BOOTSTRAP_EMAIL", "admin@warroom.local"), "email of the first admin created on first start")
 	f.DurationVar(&c.shutdownGrace, "shutdown-grace", 30*time.Second, "how long a graceful shutdown waits for requests in flight")
+	c.notify.register(cmd)
 	f.BoolVar(&c.demo, "demo", false, "start with a realistic sample organisation (only on an empty database) and print its sign-in details")
 	f.BoolVar(&c.secureCookies, "secure-cookies", os.Getenv("WARROOM_SECURE_COOKIES") == "1", "mark session cookies Secure (set this behind a TLS-terminating proxy; env WARROOM_SECURE_COOKIES=1)")
 	return cmd
@@ -132,6 +136,11 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 	} else if err := a.firstStart(ctx, l, c); err != nil {
 		return err
 	}
+	nctx, stopNotify := context.WithCancel(context.Background())
+	defer stopNotify()
+	if err := startNotifications(nctx, l, c.notify, c.addr, log); err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	closing := make(chan struct{})
@@ -139,7 +148,8 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 		Metrics: api.NewMetrics(reg), MaxBody: c.maxBody, Heartbeat: 15 * time.Second, Version: version, Closing: closing}
 	mux := http.NewServeMux()
 	apiSrv.Register(mux)
-	webSrv := &web.Server{Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Contacts: l.contacts, Log: log.With("component", "web"), SecureCookies: c.secureCookies, Version: version}
+	notifySvc := &notify.Service{DB: l.db, Now: time.Now, Escalator: l.escalator, Worker: l.worker}
+	webSrv := &web.Server{Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, Log: log.With("component", "web"), SecureCookies: c.secureCookies, Version: version}
 	if err := webSrv.Register(mux); err != nil {
 		return err
 	}

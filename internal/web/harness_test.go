@@ -20,6 +20,7 @@ import (
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 	"github.com/warroom/warroom/internal/web"
@@ -103,7 +104,8 @@ func mount(t testing.TB, d *db.DB, orgs *org.Service, inc *incident.Service) *ht
 	contacts := &contact.Service{DB: d, Now: time.Now, Log: log}
 	(&api.Server{DB: d, Orgs: orgs, Incidents: inc, Plans: plans, Contacts: contacts, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
 		MaxBody: 1 << 20, Heartbeat: time.Second, Version: "test"}).Register(mux)
-	if err := (&web.Server{Orgs: orgs, Incidents: inc, Plans: plans, Contacts: contacts, Log: log, Version: "test"}).Register(mux); err != nil {
+	if err := (&web.Server{Orgs: orgs, Incidents: inc, Plans: plans, Notify: &notify.Service{DB: d, Now: time.Now,
+		Escalator: &notify.Escalator{DB: d, Now: time.Now, Resolve: plan.Resolver{}, OnEvent: plan.RecordEvent}}, Contacts: contacts, Log: log, Version: "test"}).Register(mux); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(mux)

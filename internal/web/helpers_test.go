@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
+	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/notify"
 	"html"
 	"io"
 	"net/http"
@@ -185,6 +188,39 @@ func (s *site) state() string {
 		}
 		fmt.Fprintf(&b, "  timeline %d\n", len(s.entries(i.Ref)))
 	}
+	err = s.db.Read(context.Background(), func(tx *db.Tx) error {
+		hooks, err := notify.ListWebhooks(context.Background(), tx, s.actors["admin"].OrgID)
+		if err != nil {
+			return err
+		}
+		for _, h := range hooks {
+			fmt.Fprintf(&b, "webhook %s %v\n", h.Name, h.Enabled)
+		}
+		ds, err := notify.ListDeliveries(context.Background(), tx, notify.DeliveryFilter{OrgID: s.actors["admin"].OrgID})
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			fmt.Fprintf(&b, "delivery %s %s\n", d.ID, d.Status)
+		}
+		rows, err := tx.QueryContext(context.Background(), `SELECT id, acknowledged_at IS NOT NULL FROM pages ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var acked bool
+			if err := rows.Scan(&id, &acked); err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, "page %s %v\n", id, acked)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
 	ps, err := s.plans.List(ctx)
 	if err != nil {
 		s.t.Fatal(err)
@@ -256,4 +292,13 @@ func fieldErrors(body string) []string {
 		out = append(out, html.UnescapeString(m[1]))
 	}
 	return out
+}
+
+// regexpFind returns the first group of pattern in s, or "".
+func regexpFind(s, pattern string) string {
+	m := regexp.MustCompile(pattern).FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return m[1]
 }

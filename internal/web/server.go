@@ -14,6 +14,7 @@ import (
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -28,6 +29,7 @@ type Server struct {
 	Orgs      *org.Service
 	Incidents *incident.Service
 	Plans     *plan.Service
+	Notify    *notify.Service
 	Contacts  *contact.Service
 	Log       *slog.Logger
 	// SecureCookies forces the Secure flag on cookies; it is also set on
@@ -61,6 +63,9 @@ func (s *Server) Register(mux *http.ServeMux) error {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	mux.Handle("GET /login", s.public(s.loginPage))
 	mux.Handle("POST /login", s.public(s.loginSubmit))
+	// Acknowledgement links work without signing in: the token is the credential.
+	mux.Handle("GET /ack/{token}", s.public(s.ackForm))
+	mux.Handle("POST /ack/{token}", s.public(s.ackSubmit))
 	routes := []struct {
 		pattern string
 		h       page
@@ -80,6 +85,11 @@ func (s *Server) Register(mux *http.ServeMux) error {
 		{"POST /incidents/{ref}/tasks", s.createTask},
 		{"GET /incidents/{ref}/tasks/{number}", s.taskDetail},
 		{"POST /incidents/{ref}/tasks/{number}", s.updateTask},
+		{"POST /incidents/{ref}/pages/{id}/ack", s.acknowledgePage},
+		{"GET /admin/notifications", s.adminNotifications},
+		{"POST /admin/webhooks", s.createWebhook},
+		{"POST /admin/webhooks/{id}", s.changeWebhook},
+		{"POST /admin/deliveries/{id}/retry", s.retryDelivery},
 		{"GET /plans", s.planList},
 		{"POST /plans", s.importPlan},
 		{"GET /plans/{id}", s.planDetail},

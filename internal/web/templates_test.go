@@ -19,19 +19,21 @@ import (
 // pageMarkers say which template rendered a response: a page template
 // without one here fails TestTemplates.
 var pageMarkers = map[string]string{
-	"login":          `<form method="post" action="/login"`,
-	"error":          `<section class="error-page">`,
-	"incidents":      `aria-label="Filter incidents"`,
-	"declare":        `<h1>Declare an incident</h1>`,
-	"warroom":        `<h1 id="incident-title">`,
-	"task":           `<h2 id="hist-h">History</h2>`,
-	"admin_people":   `<h2 id="people-h">People</h2>`,
-	"admin_tokens":   `<h2 id="tok-h">`,
-	"admin_sessions": `<h2 id="ses-h">`,
-	"plans":          `<h2 id="lib-h">Library</h2>`,
-	"plan":           `<h2 id="ver-h">Versions</h2>`,
-	"contacts":       `<h1>Stakeholder directory</h1>`,
-	"contact":        `<h2 id="reach-h">How to reach them</h2>`,
+	"login":               `<form method="post" action="/login"`,
+	"error":               `<section class="error-page">`,
+	"incidents":           `aria-label="Filter incidents"`,
+	"declare":             `<h1>Declare an incident</h1>`,
+	"warroom":             `<h1 id="incident-title">`,
+	"task":                `<h2 id="hist-h">History</h2>`,
+	"admin_people":        `<h2 id="people-h">People</h2>`,
+	"admin_tokens":        `<h2 id="tok-h">`,
+	"admin_sessions":      `<h2 id="ses-h">`,
+	"plans":               `<h2 id="lib-h">Library</h2>`,
+	"ack":                 `Acknowledge the page`,
+	"admin_notifications": `<h2 id="del-h">Deliveries</h2>`,
+	"plan":                `<h2 id="ver-h">Versions</h2>`,
+	"contacts":            `<h1>Stakeholder directory</h1>`,
+	"contact":             `<h2 id="reach-h">How to reach them</h2>`,
 }
 
 var (
@@ -136,6 +138,7 @@ func commonCases() []renderCase {
 		{"SignInNext", "login", "", "/login?next=/admin&done=signed-out", nil, 200},
 		{"SignInRejected", "login", "", "/login", url.Values{"email": {"ada@acme.test"}, "password": {"wrong"}, "next": {"/"}}, 401},
 		{"NotFoundSignedOut", "error", "", "/no/such/page", nil, 404},
+		{"AckLink", "ack", "", "/ack/some-token", nil, 200},
 	}
 	for _, who := range []string{"admin", "responder", "viewer", "outsider"} {
 		cs = append(cs,
@@ -150,6 +153,11 @@ func commonCases() []renderCase {
 			renderCase{"NotFound", "error", who, "/no/such/page", nil, 404},
 			renderCase{"Plans", "plans", who, "/plans", nil, 200},
 		)
+		if who == "admin" || who == "outsider" {
+			cs = append(cs, renderCase{"Notifications", "admin_notifications", who, "/admin/notifications", nil, 200})
+		} else {
+			cs = append(cs, renderCase{"NotificationsForbidden", "error", who, "/admin/notifications", nil, 403})
+		}
 		cs = append(cs, renderCase{"Contacts", "contacts", who, "/contacts", nil, 200},
 			renderCase{"ContactsFiltered", "contacts", who, "/contacts?kind=outside_counsel&stale=1&q=" + url.QueryEscape(hostile) + "&done=contact-verified", nil, 200},
 			renderCase{"ContactsBadFilter", "error", who, "/contacts?kind=lawyer", nil, 400})

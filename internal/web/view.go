@@ -74,7 +74,9 @@ var flashes = map[string]string{
 	"released": "Role released.", "task-added": "Task added.", "task-updated": "Task updated.", "task-saved": "Task saved.",
 	"role-changed": "Role changed.", "role-added": "Role added to the catalogue.", "token-revoked": "Token revoked.",
 	"session-ended": "Session ended.", "signed-out": "Signed out.",
-	"plan-imported": "Plan imported as a new version.", "plan-unchanged": "That version is already in the library; nothing changed.",
+	"acknowledged": "Page acknowledged: reminders and escalation stopped.", "webhook-changed": "Webhook updated.",
+	"delivery-retried": "The delivery is queued again.",
+	"plan-imported":    "Plan imported as a new version.", "plan-unchanged": "That version is already in the library; nothing changed.",
 	"contact-added": "Contact added.", "contact-updated": "Contact updated.", "contact-verified": "Marked as verified today.",
 	"contact-deleted": "Contact deleted.",
 }

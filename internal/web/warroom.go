@@ -5,6 +5,7 @@ import (
 
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 )
 
@@ -23,6 +24,7 @@ type warRoomPage struct {
 	CanWrite   bool
 	Commanders []incident.Assignment
 	RoleNames  map[string]string // role key -> name, for task cards
+	Pages      []notify.Page
 }
 
 type roleSlot struct {
@@ -88,6 +90,11 @@ func (s *Server) renderWarRoom(w http.ResponseWriter, r *http.Request, v *view, 
 	for _, as := range d.Roster.Current {
 		if as.Role == org.RoleIncidentCommander {
 			d.Commanders = append(d.Commanders, as)
+		}
+	}
+	if s.Notify != nil {
+		if d.Pages, err = s.Notify.Pages(ctx, inc.ID); err != nil {
+			return err
 		}
 	}
 	tasks, err := s.Incidents.Tasks(ctx, ref, incident.TaskFilter{})
