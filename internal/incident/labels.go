@@ -20,7 +20,8 @@ var labels = map[string]string{
 	"note": "Note", "action": "Action", "decision": "Decision", "communication": "Communication", "attacker_activity": "Attacker activity",
 	"correction": "Correction", "incident_declared": "Declared", "incident_updated": "Updated", "milestone_set": "Milestone",
 	"role_assigned": "Role assigned", "role_released": "Role released", "role_handed_over": "Hand-over",
-	"task_created": "Task created", "task_updated": "Task updated",
+	"task_created": "Task created", "task_updated": "Task updated", "plan_applied": "Plan",
+	"page_started": "Paged", "page_escalated": "Escalated", "page_acknowledged": "Acknowledged",
 	"viewer": "Viewer", "responder": "Responder", "admin": "Admin",
 }
 
