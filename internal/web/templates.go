@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/internal/contact"
+	"github.com/warroom/warroom/internal/api"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
 )
@@ -102,27 +103,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 	}
 }
 
-func statusOf(code errs.Code) int {
-	switch code {
-	case errs.Invalid:
-		return 400
-	case errs.Unauthorized:
-		return 401
-	case errs.Forbidden:
-		return 403
-	case errs.NotFound:
-		return 404
-	case errs.Conflict:
-		return 409
-	case errs.PreconditionFailed:
-		return 412
-	case errs.TooLarge:
-		return 413
-	case errs.TooManyRequests:
-		return 429
-	}
-	return 500
-}
+// statusOf maps an error code to its HTTP status, the same way the API
+// does (one mapping for both transports).
+func statusOf(code errs.Code) int { return api.StatusOf(code) }
 
 var funcs = template.FuncMap{
 	"label": incident.Label,
