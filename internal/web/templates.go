@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
 )
