@@ -144,11 +144,11 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	closing := make(chan struct{})
-	apiSrv := &api.Server{DB: l.db, Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Contacts: l.contacts, Log: log.With("component", "api"),
+	notifySvc := &notify.Service{DB: l.db, Now: time.Now, Escalator: l.escalator, Worker: l.worker}
+	apiSrv := &api.Server{DB: l.db, Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, Log: log.With("component", "api"),
 		Metrics: api.NewMetrics(reg), MaxBody: c.maxBody, Heartbeat: 15 * time.Second, Version: version, Closing: closing}
 	mux := http.NewServeMux()
 	apiSrv.Register(mux)
-	notifySvc := &notify.Service{DB: l.db, Now: time.Now, Escalator: l.escalator, Worker: l.worker}
 	webSrv := &web.Server{Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, Log: log.With("component", "web"), SecureCookies: c.secureCookies, Version: version}
 	if err := webSrv.Register(mux); err != nil {
 		return err

@@ -2,8 +2,10 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/warroom/warroom/internal/notify"
 	"io"
 	"net/http"
 	"strings"
@@ -84,6 +86,29 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		var hookID, failedID, pageID string
+		err = d.Write(context.Background(), func(tx *db.Tx) error {
+			org := e.actors["admin"].OrgID
+			hook, err := notify.CreateWebhook(context.Background(), tx, time.Now(), notify.NewWebhook{OrgID: org, Name: "soc", URL: "https://chat.example.com/h", Format: notify.FormatSlack})
+			if err != nil {
+				return err
+			}
+			hookID = hook.ID
+			if failedID, err = notify.Enqueue(context.Background(), tx, time.Now(), notify.Message{OrgID: org, Channel: notify.ChannelEmail,
+				Target: "ciso@acme.test", Recipient: "CISO", Subject: "s", Text: "t"}); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(context.Background(), `UPDATE outbox SET status = 'failed' WHERE id = $1`, failedID); err != nil {
+				return err
+			}
+			p, _, err := notify.NewPage(context.Background(), tx, notify.Page{OrgID: org, IncidentID: r.ID, Source: "test", StartedAt: time.Now(),
+				Spec: notify.Spec{Levels: []notify.Level{{Roles: []string{"incident_commander"}}}}})
+			pageID = p.ID
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		ref := "/api/v1/incidents/" + r.Ref
 		at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 		assignRoles := []string{"communications_lead", "executive_sponsor", "regulatory_compliance", "scoping_lead", "external_ir_provider"}
@@ -121,6 +146,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"GET /api/v1/verify":           {req: get("/api/v1/verify"), ok: 200, access: self},
 			"GET /api/v1/incidents":        {req: get("/api/v1/incidents"), ok: 200, access: self},
 			"GET /api/v1/plans":            {req: get("/api/v1/plans"), ok: 200, access: self},
+			"GET /api/v1/webhooks":         {req: get("/api/v1/webhooks"), ok: 200, access: admin},
+			"POST /api/v1/webhooks": {req: func(i int) (string, string, any) {
+				return "POST", "/api/v1/webhooks", map[string]string{"name": fmt.Sprint("hook-", i), "url": "https://chat.example.com/x", "format": "teams"}
+			}, ok: 201, access: admin},
+			"PATCH /api/v1/webhooks/{id}": {req: func(int) (string, string, any) {
+				return "PATCH", "/api/v1/webhooks/" + hookID, map[string]bool{"enabled": false}
+			}, ok: 204, access: admin, acme: true},
+			"DELETE /api/v1/webhooks/{id}":                {req: func(int) (string, string, any) { return "DELETE", "/api/v1/webhooks/" + hookID, nil }, ok: 204, access: admin, acme: true},
+			"GET /api/v1/deliveries":                      {req: get("/api/v1/deliveries?status=failed"), ok: 200, access: admin},
+			"POST /api/v1/deliveries/{id}/retry":          {req: func(int) (string, string, any) { return "POST", "/api/v1/deliveries/" + failedID + "/retry", nil }, ok: 204, access: admin, acme: true},
+			"GET /api/v1/incidents/{ref}/pages":           {req: func(int) (string, string, any) { return "GET", ref + "/pages", nil }, ok: 200, access: read, scoped: true},
+			"POST /api/v1/incidents/{ref}/pages/{id}/ack": {req: func(int) (string, string, any) { return "POST", ref + "/pages/" + pageID + "/ack", nil }, ok: 200, access: write, scoped: true},
 			"POST /api/v1/plans": {req: func(i int) (string, string, any) {
 				return "POST", "/api/v1/plans", map[string]string{"file": "p.yaml",
 					"source": fmt.Sprintf("id: plan-%d\nversion: 1\ntitle: P\nsteps:\n  - {id: one, title: One, phase: containment, role: scribe}\n", i)}

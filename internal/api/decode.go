@@ -157,3 +157,5 @@ func fieldErr(field, format string, args ...any) error {
 	v.Add(field, format, args...)
 	return v.Err()
 }
+
+func notFound(format string, args ...any) error { return errs.NotFoundf(format, args...) }

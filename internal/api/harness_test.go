@@ -17,6 +17,7 @@ import (
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -57,7 +58,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	e.actors["outsider"] = &actor.Actor{UserID: other.Admin.ID, OrgID: other.Org.ID, Email: other.Admin.Email, Role: actor.Admin}
-	s := &api.Server{DB: d, Orgs: e.orgs, Incidents: e.inc, Plans: &plan.Service{DB: d, Now: time.Now, Log: log}, Contacts: e.cts, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
+	s := &api.Server{DB: d, Orgs: e.orgs, Incidents: e.inc, Plans: &plan.Service{DB: d, Now: time.Now, Log: log}, Contacts: e.cts, Log: log,
+		Notify: &notify.Service{DB: d, Now: time.Now, Escalator: &notify.Escalator{DB: d, Now: time.Now, Resolve: plan.Resolver{}, OnEvent: plan.RecordEvent}}, Metrics: api.NewMetrics(prometheus.NewRegistry()),
 		MaxBody: 64 << 10, Heartbeat: 200 * time.Millisecond, Version: "test"}
 	mux := http.NewServeMux()
 	s.Register(mux)

@@ -11,6 +11,7 @@ import (
 	"github.com/warroom/warroom/internal/audit"
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 	"github.com/warroom/warroom/internal/record"
@@ -37,6 +38,9 @@ type (
 	auditPage    = incident.Page[audit.Event]
 	reportPage   = incident.Page[record.Report]
 	storedPage   = incident.Page[plan.Stored]
+	webhookPage  = incident.Page[notify.Webhook]
+	deliveryPage = incident.Page[notify.Delivery]
+	pagePage     = incident.Page[notify.Page]
 	contactPage  = incident.Page[contact.Contact]
 	closeInput   struct {
 		Note string `json:"note"`
@@ -65,6 +69,14 @@ func apiOps() []op {
 		{"GET", "/api/v1/audit", "Audit log, newest first (admins)", []string{"limit"}, nil, 200, auditPage{}},
 		{"GET", "/api/v1/events", "Server-Sent Events: new timeline entries of every visible incident", []string{"after"}, nil, 200, eventStream{}},
 		{"GET", "/api/v1/verify", "Verify the hash chain of every visible incident", nil, nil, 200, reportPage{}},
+		{"GET", "/api/v1/webhooks", "The organisation's webhooks, without secrets (admins)", nil, nil, 200, webhookPage{}},
+		{"POST", "/api/v1/webhooks", "Add a webhook; the response carries its signing secret, once (admins)", nil, WebhookInput{}, 201, notify.Webhook{}},
+		{"PATCH", "/api/v1/webhooks/{id}", "Turn a webhook on or off (admins)", nil, WebhookPatch{}, 204, nil},
+		{"DELETE", "/api/v1/webhooks/{id}", "Delete a webhook (admins)", nil, nil, 204, nil},
+		{"GET", "/api/v1/deliveries", "Outgoing notifications, newest first (admins)", []string{"status"}, nil, 200, deliveryPage{}},
+		{"POST", "/api/v1/deliveries/{id}/retry", "Queue a failed notification again (admins)", nil, nil, 204, nil},
+		{"GET", "/api/v1/incidents/{ref}/pages", "Pages (escalations) of an incident", nil, nil, 200, pagePage{}},
+		{"POST", "/api/v1/incidents/{ref}/pages/{id}/ack", "Acknowledge a page: reminders and escalation stop", nil, nil, 200, notify.Page{}},
 		{"GET", "/api/v1/plans", "The plan library: newest version of each plan", nil, nil, 200, storedPage{}},
 		{"POST", "/api/v1/plans", "Import a plan (YAML in source); lint problems come back as errors with file:line:column", nil, PlanImport{}, 201, PlanImported{}},
 		{"GET", "/api/v1/plans/{id}", "Every version of a plan, newest first", nil, nil, 200, storedPage{}},

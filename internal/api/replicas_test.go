@@ -17,6 +17,7 @@ import (
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/db/dbtest"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -45,7 +46,7 @@ func TestReplicasShareLiveUpdates(t *testing.T) {
 	a := newEnv(t, open()) // replica A, with the people
 	d2 := open()
 	orgs2 := &org.Service{DB: d2, Now: time.Now, Log: log}
-	s2 := &api.Server{DB: d2, Orgs: orgs2, Incidents: &incident.Service{DB: d2, Now: time.Now, Log: log}, Plans: &plan.Service{DB: d2, Now: time.Now, Log: log},
+	s2 := &api.Server{DB: d2, Orgs: orgs2, Incidents: &incident.Service{DB: d2, Now: time.Now, Log: log}, Plans: &plan.Service{DB: d2, Now: time.Now, Log: log}, Notify: &notify.Service{DB: d2, Now: time.Now},
 		Contacts: &contact.Service{DB: d2, Now: time.Now, Log: log}, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()), MaxBody: 1 << 20, Heartbeat: time.Minute, Version: "test"}
 	mux := http.NewServeMux()
 	s2.Register(mux)

@@ -17,6 +17,7 @@ import (
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -31,6 +32,7 @@ type Server struct {
 	Orgs      *org.Service
 	Incidents *incident.Service
 	Plans     *plan.Service
+	Notify    *notify.Service
 	Contacts  *contact.Service
 	Log       *slog.Logger
 	Metrics   *Metrics
@@ -94,6 +96,14 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/audit", false, s.listAudit},
 		{"GET", "/api/v1/events", false, s.orgEvents},
 		{"GET", "/api/v1/verify", false, s.verifyAll},
+		{"GET", "/api/v1/webhooks", false, s.listWebhooks},
+		{"POST", "/api/v1/webhooks", false, s.createWebhook},
+		{"PATCH", "/api/v1/webhooks/{id}", false, s.updateWebhook},
+		{"DELETE", "/api/v1/webhooks/{id}", false, s.deleteWebhook},
+		{"GET", "/api/v1/deliveries", false, s.listDeliveries},
+		{"POST", "/api/v1/deliveries/{id}/retry", false, s.retryDelivery},
+		{"GET", "/api/v1/incidents/{ref}/pages", false, s.listPages},
+		{"POST", "/api/v1/incidents/{ref}/pages/{id}/ack", false, s.acknowledgePage},
 		{"GET", "/api/v1/plans", false, s.listPlans},
 		{"POST", "/api/v1/plans", false, s.importPlan},
 		{"GET", "/api/v1/plans/{id}", false, s.planVersions},
