@@ -15,10 +15,12 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/db/dbtest"
 	"github.com/warroom/warroom/internal/demo"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/plan"
 )
 
 // ChromiumEnv names the variable holding the Chromium binary for browser
@@ -196,6 +198,10 @@ func TestBrowserDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	orgs := &org.Service{DB: d, Now: time.Now, Log: quiet()}
+	plans := &plan.Service{DB: d, Now: time.Now, Log: quiet()}
+	if err := d.Write(context.Background(), func(tx *db.Tx) error { return plans.ImportStarters(context.Background(), tx, res.Org, "") }); err != nil {
+		t.Fatal(err)
+	}
 	srv := mount(t, d, orgs, &incident.Service{DB: d, Now: time.Now, Log: quiet()})
 	shots := screenshotDir(t)
 	maya := newTab(t)
@@ -221,6 +227,10 @@ func TestBrowserDemo(t *testing.T) {
 	maya.screenshot(shots, "demo-task", false)
 	maya.run(chromedp.Navigate(srv.URL+"/admin"), chromedp.WaitVisible(".catalogue", chromedp.ByQuery))
 	maya.screenshot(shots, "demo-admin", false)
+	maya.run(chromedp.Navigate(srv.URL+"/plans/ransomware"), chromedp.WaitVisible(".plan-steps", chromedp.ByQuery))
+	maya.screenshot(shots, "demo-plan", false)
+	maya.run(chromedp.Navigate(srv.URL+"/admin/notifications"), chromedp.WaitVisible("#del-h", chromedp.ByQuery))
+	maya.screenshot(shots, "demo-notifications", true)
 }
 
 // TestBrowser drives the real UI in Chromium: sign in, declare, add a task
