@@ -196,6 +196,9 @@ func (a *app) seedDemo(ctx context.Context, l *local, c serverConfig, log *slog.
 	if err := l.db.Write(ctx, func(tx *db.Tx) error { return l.plans.ImportStarters(ctx, tx, res.Org, "") }); err != nil {
 		return fmt.Errorf("import starter plans into the demo: %w", err)
 	}
+	if err := seedDemoContacts(ctx, l, res); err != nil {
+		return fmt.Errorf("seed the demo's contacts: %w", err)
+	}
 	fmt.Fprintf(a.stdout, "\nDemo organisation %q is ready. Open http://%s and sign in as any of:\n\n", res.Org.Name, c.addr)
 	t := a.table("EMAIL", "PASSWORD", "ROLE", "IN THE DEMO")
 	for _, u := range res.Users {
