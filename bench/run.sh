@@ -11,3 +11,4 @@ out=${1:-bench/out}
 mkdir -p "$out"
 go test -run '^$' -bench 'TimelineAppend|BareInsert' -benchtime 3s -count 3 ./internal/incident/ | tee "$out/append.txt"
 go test -run '^$' -bench 'ListIncidents' -benchtime 2s -timeout 60m -v ./internal/incident/ | tee "$out/list.txt"
+go test -run '^$' -bench 'Upload2GiB' -benchtime 1x -count 3 ./internal/evidence/ | tee "$out/evidence.txt"

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
 	"os"
 	"strings"
 
@@ -98,7 +100,14 @@ func exitCodeOf(err error) int {
 			if strings.HasPrefix(msg, "unknown ") || strings.Contains(msg, "flag") || strings.Contains(msg, "arg(s)") || strings.Contains(msg, "required") {
 				return exitUsage
 			}
-			var ne interface{ Timeout() bool }
+			// A file that cannot be read is the caller's mistake; only
+			// network errors mean the server is unavailable (os.PathError
+			// also has a Timeout method, so test for it first).
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return exitUsage
+			}
+			var ne net.Error
 			if errors.As(err, &ne) || strings.Contains(msg, "connection refused") {
 				return exitUnavailable
 			}
@@ -146,6 +155,8 @@ Declare an incident: warroom incident declare --title "…" --type ransomware --
 	}
 	root.AddCommand(a.serveCommand(), a.adminCommand(), a.migrateCommand(), a.verifyCommand(), a.loginCommand(), a.logoutCommand(),
 		a.incidentCommand(), a.taskCommand(), a.timelineCommand(), a.rosterCommand(), a.planCommand(), a.contactCommand(), a.versionCommand())
+	root.AddCommand(a.evidenceCommand())
+	root.AddCommand(a.iocCommand())
 	return root
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
@@ -44,6 +46,9 @@ type local struct {
 	worker    *notify.Worker    // set by serve
 	escalator *notify.Escalator // set by serve
 	contacts  *contact.Service
+	// evidence keeps its blobs in <data>/blobs, with PostgreSQL too: then
+	// --data must be storage every replica shares (docs/evidence.md).
+	evidence *evidence.Service
 }
 
 func (f *dbFlags) open(ctx context.Context, log *slog.Logger) (*local, error) {
@@ -62,7 +67,8 @@ func (f *dbFlags) open(ctx context.Context, log *slog.Logger) (*local, error) {
 	plans := &plan.Service{DB: d, Now: now, Log: log}
 	orgs := &org.Service{DB: d, Now: now, Log: log, OnCreate: []func(context.Context, *db.Tx, org.Organization, string) error{plans.ImportStarters}}
 	return &local{db: d, orgs: orgs, incidents: &incident.Service{DB: d, Now: now, Log: log, Planner: plans}, plans: plans,
-		contacts: &contact.Service{DB: d, Now: now, Log: log}}, nil
+		contacts: &contact.Service{DB: d, Now: now, Log: log},
+		evidence: &evidence.Service{DB: d, Now: now, Log: log, Blobs: &evidence.Blobs{Dir: filepath.Join(f.data, "blobs")}}}, nil
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -20,6 +20,8 @@ import (
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/demo"
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/evidence"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/web"
@@ -33,6 +35,7 @@ type serverConfig struct {
 	logLevel       string
 	logFormat      string
 	maxBody        int64
+	maxEvidence    int64
 	bootstrapOrg   string
 	bootstrapEmail string
 	shutdownGrace  time.Duration
@@ -49,6 +52,9 @@ func (c *serverConfig) Validate() error {
 	}
 	if c.maxBody < 1024 {
 		probs = append(probs, "--max-body must be at least 1024 bytes")
+	}
+	if c.maxEvidence < 1 {
+		probs = append(probs, "--max-evidence-size (or WARROOM_MAX_EVIDENCE_SIZE) must be a whole number of bytes, at least 1")
 	}
 	switch c.logLevel {
 	case "debug", "info", "warn", "error":
@@ -99,6 +105,8 @@ organisation and its first admin and prints the password once.`,
 	f.StringVar(&c.logLevel, "log-level", envOr("WARROOM_LOG_LEVEL", "info"), "debug, info, warn or error")
 	f.StringVar(&c.logFormat, "log-format", envOr("WARROOM_LOG_FORMAT", "auto"), "auto (text on a terminal, JSON otherwise), json or text")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted JSON request body, in bytes")
+	f.Int64Var(&c.maxEvidence, "max-evidence-size", envInt64("WARROOM_MAX_EVIDENCE_SIZE", evidence.DefaultMaxSize),
+		"largest evidence upload, in bytes (env WARROOM_MAX_EVIDENCE_SIZE; uploads stream, so this bounds disk, not memory)")
 	f.StringVar(&c.bootstrapOrg, "bootstrap-org", envOr("WARROOM_BOOTSTRAP_ORG", "My Organisation"), "name of the organisation created on first start")
 	f.StringVar(&c.bootstrapEmail, "bootstrap-email", envOr("WARROOM_BOOTSTRAP_EMAIL", "admin@warroom.local"), "email of the first admin created on first start")
 	f.DurationVar(&c.shutdownGrace, "shutdown-grace", 30*time.Second, "how long a graceful shutdown waits for requests in flight")
@@ -145,8 +153,10 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	closing := make(chan struct{})
 	notifySvc := &notify.Service{DB: l.db, Now: time.Now, Escalator: l.escalator, Worker: l.worker}
-	apiSrv := &api.Server{DB: l.db, Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, Log: log.With("component", "api"),
+	l.evidence.MaxSize, l.evidence.Log = c.maxEvidence, log.With("component", "evidence")
+	apiSrv := &api.Server{DB: l.db, Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, Evidence: l.evidence, Log: log.With("component", "api"),
 		Metrics: api.NewMetrics(reg), MaxBody: c.maxBody, Heartbeat: 15 * time.Second, Version: version, Closing: closing}
+	apiSrv.IOCs = &ioc.Service{DB: l.db, Now: time.Now, Log: log.With("component", "ioc")}
 	mux := http.NewServeMux()
 	apiSrv.Register(mux)
 	webSrv := &web.Server{Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, Log: log.With("component", "web"), SecureCookies: c.secureCookies, Version: version}

@@ -15,7 +15,9 @@ import (
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/db/dbtest"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -69,6 +71,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		must(e.inc.CreateTask(adminCtx, r.Ref, incident.TaskInput{Title: "Preserve mailbox"}))
 		entry, err := e.inc.AddEntry(adminCtx, r.Ref, incident.EntryInput{Text: "HR informed"})
 		must(entry, err)
+		must(e.ev.Upload(adminCtx, r.Ref, evidence.Meta{Name: "mailbox.pst"}, strings.NewReader("the insider's mailbox export")))
 		_, extraToken, err := e.orgs.CreateToken(e.ctx("extra"), org.TokenInput{Name: "extra's"})
 		must(extraToken, err)
 		_, extraSession, err := e.orgs.CreateSession(e.ctx("extra"), e.actors["extra"], "test")
@@ -108,6 +111,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Indicators of R: the first to read and change, one per person to delete.
+		iocIDs := make([]string, len(people)+1)
+		for k := range iocIDs {
+			x, _, err := e.iocs.Add(adminCtx, r.Ref, ioc.Input{Type: "domain", Value: fmt.Sprint("c2-", k, ".insider.example")})
+			must(x, err)
+			iocIDs[k] = x.ID
 		}
 		ref := "/api/v1/incidents/" + r.Ref
 		at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
@@ -213,6 +223,35 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}, ok: 201, access: write, scoped: true},
 			"GET /api/v1/incidents/{ref}/events": {req: get(ref + "/events"), ok: 200, access: read, scoped: true},
 			"GET /api/v1/incidents/{ref}/verify": {req: get(ref + "/verify"), ok: 200, access: read, scoped: true},
+
+			"GET /api/v1/incidents/{ref}/evidence": {req: get(ref + "/evidence"), ok: 200, access: read, scoped: true},
+			"POST /api/v1/incidents/{ref}/evidence": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/evidence", uploadBody(map[string]string{"source_host": "hr-laptop"}, fmt.Sprint("mail-", i, ".eml"), []byte(fmt.Sprint("message ", i)))
+			}, ok: 201, access: write, scoped: true},
+			"POST /api/v1/incidents/{ref}/evidence/external": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/evidence/external", map[string]string{"name": fmt.Sprint("USB stick ", i), "location": "evidence safe B"}
+			}, ok: 201, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/evidence/{id}": {req: get(ref + "/evidence/EV-1"), ok: 200, access: read, scoped: true},
+			// Downloading is an access in the chain of custody: viewers may not.
+			"GET /api/v1/incidents/{ref}/evidence/{id}/download": {req: get(ref + "/evidence/EV-1/download"), ok: 200, access: write, scoped: true},
+			"POST /api/v1/incidents/{ref}/evidence/{id}/custody": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/evidence/EV-1/custody", map[string]string{"action": "access", "reason": fmt.Sprint("review ", i)}
+			}, ok: 201, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/evidence/{id}/custody": {req: get(ref + "/evidence/EV-1/custody"), ok: 200, access: read, scoped: true},
+
+			"GET /api/v1/incidents/{ref}/iocs": {req: get(ref + "/iocs?type=domain"), ok: 200, access: read, scoped: true},
+			"POST /api/v1/incidents/{ref}/iocs": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/iocs", map[string]string{"type": "ipv4", "value": fmt.Sprint("45.1.2.", i)}
+			}, ok: 201, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/iocs/{id}": {req: get(ref + "/iocs/" + iocIDs[0]), ok: 200, access: read, scoped: true},
+			"PATCH /api/v1/incidents/{ref}/iocs/{id}": {req: func(i int) (string, string, any) {
+				return "PATCH", ref + "/iocs/" + iocIDs[0], map[string]int{"confidence": 10 + i}
+			}, ok: 200, access: write, scoped: true},
+			// One indicator per person: each successful delete removes its own.
+			"DELETE /api/v1/incidents/{ref}/iocs/{id}": {req: func(i int) (string, string, any) { return "DELETE", ref + "/iocs/" + iocIDs[i+1], nil }, ok: 204, access: write, scoped: true},
+			"POST /api/v1/iocs/extract": {req: func(int) (string, string, any) {
+				return "POST", "/api/v1/iocs/extract", map[string]string{"text": "C2 at hxxp://evil[.]example/x"}
+			}, ok: 200, access: self},
 		}
 		for _, route := range e.api.Routes() {
 			c, ok := cases[route]
@@ -265,13 +304,16 @@ func expected(c authzCase, who string) int {
 func (e *env) do(who, method, path string, body any) (int, string) {
 	e.t.Helper()
 	var rd io.Reader
-	if body != nil {
+	contentType := "application/json"
+	if raw, ok := body.(rawBody); ok { // a multipart upload, say
+		rd, contentType = bytes.NewReader(raw.data), raw.contentType
+	} else if body != nil {
 		b, _ := json.Marshal(body)
 		rd = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Authorization", "Bearer "+e.client(who).Token)
 	resp, err := http.DefaultClient.Do(req)

@@ -11,7 +11,9 @@ import (
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/db/dbtest"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 )
 
 // TestBadInput sends malformed requests and checks each gets a specific
@@ -28,7 +30,21 @@ func TestBadInput(t *testing.T) {
 		}
 		ref := "/api/v1/incidents/" + i.Ref
 		token := e.client("responder").Token
+		indicator, _, err := e.iocs.Add(e.ctx("responder"), i.Ref, ioc.Input{Type: "domain", Value: "phish.example.net"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		iocPath := ref + "/iocs/" + indicator.ID
+		bigText := `{"text": "` + strings.Repeat("hxxp://evil[.]example ", 4<<10) + `"}`
 		big := `{"title": "` + strings.Repeat("A", 70<<10) + `", "type": "malware", "severity": "SEV3"}`
+		mp := func(b rawBody) (string, map[string]string) {
+			return string(b.data), map[string]string{"Content-Type": b.contentType}
+		}
+		noFile, noFileH := mp(uploadBody(map[string]string{"name": "x"}, "", nil))
+		odd, oddH := mp(uploadBody(map[string]string{"colour": "red"}, "a.txt", []byte("a")))
+		badAt, badAtH := mp(uploadBody(map[string]string{"collected_at": "yesterday"}, "a.txt", []byte("a")))
+		futureAt, futureAtH := mp(uploadBody(map[string]string{"collected_at": "2999-01-01T00:00:00Z"}, "a.txt", []byte("a")))
+		huge, hugeH := mp(uploadBody(nil, "huge.bin", make([]byte, 2<<20))) // the test server's evidence limit is 1 MiB
 		tests := []struct {
 			name, method, path, body string
 			headers                  map[string]string
@@ -78,6 +94,42 @@ func TestBadInput(t *testing.T) {
 			{"ContactBadStaleFilter", "GET", "/api/v1/contacts?stale=maybe", ``, nil, 400, "invalid", "stale"},
 			{"ContactBadKindFilter", "GET", "/api/v1/contacts?kind=lawyer", ``, nil, 400, "invalid", "kind"},
 			{"BadLastEventID", "GET", ref + "/events", ``, map[string]string{"Last-Event-ID": "x"}, 400, "invalid", "Last-Event-ID"},
+			{"IOCUnknownType", "POST", ref + "/iocs", `{"type": "fingerprint", "value": "x"}`, nil, 400, "invalid", "type"},
+			{"IOCBadValue", "POST", ref + "/iocs", `{"type": "ipv4", "value": "999.1.1.1"}`, nil, 400, "invalid", "value"},
+			{"IOCBadTLP", "POST", ref + "/iocs", `{"type": "domain", "value": "x.example", "tlp": "white"}`, nil, 400, "invalid", "tlp"},
+			{"IOCBadConfidence", "POST", ref + "/iocs", `{"type": "domain", "value": "x.example", "confidence": 101}`, nil, 400, "invalid", "confidence"},
+			{"IOCWrongConfidenceType", "POST", ref + "/iocs", `{"type": "domain", "value": "x.example", "confidence": "high"}`, nil, 400, "invalid", "confidence"},
+			{"IOCUnknownField", "POST", ref + "/iocs", `{"type": "domain", "value": "x.example", "colour": "red"}`, nil, 400, "invalid", "colour"},
+			{"IOCPatchType", "PATCH", iocPath, `{"type": "hostname"}`, nil, 400, "invalid", "type"},
+			{"IOCStaleIfMatch", "PATCH", iocPath, `{"note": "x"}`, map[string]string{"If-Match": `"9"`}, 412, "precondition_failed", ""},
+			{"IOCStaleDelete", "DELETE", iocPath, ``, map[string]string{"If-Match": `"9"`}, 412, "precondition_failed", ""},
+			{"IOCMissing", "GET", ref + "/iocs/nope", ``, nil, 404, "not_found", ""},
+			{"IOCBadTypeFilter", "GET", ref + "/iocs?type=colour", ``, nil, 400, "invalid", "type"},
+			{"IOCBadCursor", "GET", ref + "/iocs?cursor=zzz", ``, nil, 400, "invalid", "cursor"},
+			{"IOCBadIOCFilter", "GET", ref + "/iocs?ioc=maybe", ``, nil, 400, "invalid", "ioc"},
+			{"ExtractUnknownField", "POST", "/api/v1/iocs/extract", `{"txt": "x"}`, nil, 400, "invalid", "txt"},
+			{"ExtractWrongType", "POST", "/api/v1/iocs/extract", `{"text": 5}`, nil, 400, "invalid", "text"},
+			{"ExtractTooLarge", "POST", "/api/v1/iocs/extract", bigText, nil, 413, "too_large", ""},
+			{"EvidenceNotMultipart", "POST", ref + "/evidence", `{"name": "x"}`, nil, 415, "unsupported_media_type", ""},
+			{"EvidenceMalformedMultipart", "POST", ref + "/evidence", "--x\r\nnot a header\r\n", map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 400, "invalid", ""},
+			{"EvidenceNoFile", "POST", ref + "/evidence", noFile, noFileH, 400, "invalid", "file"},
+			{"EvidenceUnknownField", "POST", ref + "/evidence", odd, oddH, 400, "invalid", "colour"},
+			{"EvidenceBadCollectedAt", "POST", ref + "/evidence", badAt, badAtH, 400, "invalid", "collected_at"},
+			{"EvidenceFutureCollectedAt", "POST", ref + "/evidence", futureAt, futureAtH, 400, "invalid", "collected_at"},
+			{"EvidenceTooLarge", "POST", ref + "/evidence", huge, hugeH, 413, "too_large", ""},
+			{"EvidenceBadHash", "POST", ref + "/evidence/external", `{"name": "img", "location": "nas", "sha256": "xyz"}`, nil, 400, "invalid", "sha256"},
+			{"EvidenceNoLocation", "POST", ref + "/evidence/external", `{"name": "img"}`, nil, 400, "invalid", "location"},
+			{"EvidenceWrongSizeType", "POST", ref + "/evidence/external", `{"name": "img", "location": "nas", "size": "big"}`, nil, 400, "invalid", "size"},
+			{"EvidenceUnknownAction", "POST", ref + "/evidence/EV-1/custody", `{"action": "lose"}`, nil, 400, "invalid", "action"},
+			{"EvidenceCustodyUnknownField", "POST", ref + "/evidence/EV-1/custody", `{"action": "access", "reason": "x", "colour": "red"}`, nil, 400, "invalid", "colour"},
+			{"EvidenceCustodyNoReason", "POST", ref + "/evidence/EV-1/custody", `{"action": "transfer", "to": "lab"}`, nil, 400, "invalid", "reason"},
+			{"EvidenceCustodyWrongFrom", "POST", ref + "/evidence/EV-1/custody", `{"action": "transfer", "from": "Mallory", "to": "lab", "reason": "r"}`, nil, 400, "invalid", "from"},
+			{"EvidenceMissing", "GET", ref + "/evidence/EV-99", ``, nil, 404, "not_found", ""},
+			{"EvidenceBadID", "GET", ref + "/evidence/abc/custody", ``, nil, 404, "not_found", ""},
+			{"EvidenceDownloadExternal", "GET", ref + "/evidence/EV-1/download", ``, nil, 400, "invalid", ""},
+		}
+		if _, err := e.ev.Register(e.ctx("responder"), i.Ref, evidence.ExternalInput{Meta: evidence.Meta{Name: "FS01 image"}, Location: "NAS"}); err != nil {
+			t.Fatal(err)
 		}
 		if _, err := e.inc.CreateTask(e.ctx("responder"), i.Ref, incident.TaskInput{Title: "Reset passwords"}); err != nil {
 			t.Fatal(err)

@@ -83,7 +83,7 @@ func jsonType(goType string) string {
 		return "true or false"
 	case strings.Contains(goType, "Time"):
 		return "an RFC 3339 time"
-	case strings.Contains(goType, "string"), strings.Contains(goType, "incident."), strings.Contains(goType, "contact."):
+	case strings.Contains(goType, "string"), strings.Contains(goType, "incident."), strings.Contains(goType, "contact."), strings.Contains(goType, "ioc."):
 		return "a string"
 	}
 	return "a " + goType

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 	"github.com/warroom/warroom/internal/api"
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
@@ -30,6 +33,8 @@ type env struct {
 	orgs   *org.Service
 	inc    *incident.Service
 	cts    *contact.Service
+	ev     *evidence.Service
+	iocs   *ioc.Service
 	srv    *httptest.Server
 	api    *api.Server
 	actors map[string]*actor.Actor
@@ -40,7 +45,9 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e := &env{t: t, db: d, orgs: &org.Service{DB: d, Now: time.Now, Log: log}, inc: &incident.Service{DB: d, Now: time.Now, Log: log},
-		cts: &contact.Service{DB: d, Now: time.Now, Log: log}, actors: map[string]*actor.Actor{}}
+		cts: &contact.Service{DB: d, Now: time.Now, Log: log}, actors: map[string]*actor.Actor{},
+		// A small upload limit so the oversize case is cheap; tests of big uploads raise it.
+		ev: &evidence.Service{DB: d, Now: time.Now, Log: log, Blobs: &evidence.Blobs{Dir: filepath.Join(t.TempDir(), "blobs")}, MaxSize: 1 << 20}}
 	acme, err := e.orgs.Bootstrap(ctx, org.BootstrapInput{OrgName: "Acme", Email: "admin@acme.test", Name: "Ada", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
@@ -58,9 +65,11 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	e.actors["outsider"] = &actor.Actor{UserID: other.Admin.ID, OrgID: other.Org.ID, Email: other.Admin.Email, Role: actor.Admin}
-	s := &api.Server{DB: d, Orgs: e.orgs, Incidents: e.inc, Plans: &plan.Service{DB: d, Now: time.Now, Log: log}, Contacts: e.cts, Log: log,
+	s := &api.Server{DB: d, Orgs: e.orgs, Incidents: e.inc, Plans: &plan.Service{DB: d, Now: time.Now, Log: log}, Contacts: e.cts, Evidence: e.ev, Log: log,
 		Notify: &notify.Service{DB: d, Now: time.Now, Escalator: &notify.Escalator{DB: d, Now: time.Now, Resolve: plan.Resolver{}, OnEvent: plan.RecordEvent}}, Metrics: api.NewMetrics(prometheus.NewRegistry()),
 		MaxBody: 64 << 10, Heartbeat: 200 * time.Millisecond, Version: "test"}
+	e.iocs = &ioc.Service{DB: d, Now: time.Now, Log: log}
+	s.IOCs = e.iocs
 	mux := http.NewServeMux()
 	s.Register(mux)
 	e.api = s

@@ -10,7 +10,9 @@ import (
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/audit"
 	"github.com/warroom/warroom/internal/contact"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
@@ -42,6 +44,10 @@ type (
 	deliveryPage = incident.Page[notify.Delivery]
 	pagePage     = incident.Page[notify.Page]
 	contactPage  = incident.Page[contact.Contact]
+	iocPage      = incident.Page[ioc.Indicator]
+	extractPage  = incident.Page[ioc.Candidate]
+	evidencePage = incident.Page[evidence.Evidence]
+	custodyPage  = incident.Page[evidence.Event]
 	closeInput   struct {
 		Note string `json:"note"`
 	}
@@ -107,6 +113,19 @@ func apiOps() []op {
 		{"POST", "/api/v1/incidents/{ref}/timeline", "Add a note (optionally backdated) or a correction", nil, incident.EntryInput{}, 201, incident.Entry{}},
 		{"GET", "/api/v1/incidents/{ref}/events", "Server-Sent Events: the incident's new timeline entries", []string{"after"}, nil, 200, eventStream{}},
 		{"GET", "/api/v1/incidents/{ref}/verify", "Verify the incident's hash chain", nil, nil, 200, record.Report{}},
+		{"GET", "/api/v1/incidents/{ref}/evidence", "The incident's evidence locker, by number", nil, nil, 200, evidencePage{}},
+		{"POST", "/api/v1/incidents/{ref}/evidence", "Upload a file as evidence (multipart/form-data: metadata fields, then the content in a part named file; streamed, hashed with MD5, SHA-1 and SHA-256)", nil, EvidenceUpload{}, 201, evidence.Evidence{}},
+		{"POST", "/api/v1/incidents/{ref}/evidence/external", "Register an item held elsewhere (a disk image at a location, a seized laptop), with its hashes if known", nil, evidence.ExternalInput{}, 201, evidence.Evidence{}},
+		{"GET", "/api/v1/incidents/{ref}/evidence/{id}", "Get an item (id: EV-3 or 3)", nil, nil, 200, evidence.Evidence{}},
+		{"GET", "/api/v1/incidents/{ref}/evidence/{id}/download", "Download a stored file (responders and admins); recorded as an access in the chain of custody and audited. Repr-Digest carries the recorded SHA-256", []string{"reason"}, nil, 200, binaryContent{}},
+		{"POST", "/api/v1/incidents/{ref}/evidence/{id}/custody", "Record a custody event: transfer, access, export, return or destroy", nil, evidence.CustodyInput{}, 201, evidence.Event{}},
+		{"GET", "/api/v1/incidents/{ref}/evidence/{id}/custody", "The item's chain of custody, oldest first, from the incident's record", nil, nil, 200, custodyPage{}},
+		{"GET", "/api/v1/incidents/{ref}/iocs", "List indicators, each with the other visible incidents holding it (seen_in); ioc=true leaves out artifacts", append([]string{"type", "ioc", "q"}, listQuery...), nil, 200, iocPage{}},
+		{"POST", "/api/v1/incidents/{ref}/iocs", "Add an indicator (validated and normalised); 200 instead of 201 when the incident had it and the sighting was merged", nil, ioc.Input{}, 201, ioc.Indicator{}},
+		{"GET", "/api/v1/incidents/{ref}/iocs/{id}", "Get an indicator (ETag carries its version)", nil, nil, 200, ioc.Indicator{}},
+		{"PATCH", "/api/v1/incidents/{ref}/iocs/{id}", "Update an indicator's TLP, confidence, source, sightings, tags, note or is_ioc (send If-Match)", nil, ioc.Patch{}, 200, ioc.Indicator{}},
+		{"DELETE", "/api/v1/incidents/{ref}/iocs/{id}", "Delete an indicator (the timeline keeps what it was)", nil, nil, 204, nil},
+		{"POST", "/api/v1/iocs/extract", "Find candidate indicators in text (refanged; doubtful ones flagged with suggest=false); stores nothing", nil, ioc.ExtractInput{}, 200, extractPage{}},
 	}
 }
 
@@ -135,12 +154,16 @@ func OpenAPIDocument(version string) map[string]any {
 		if params != nil {
 			operation["parameters"] = params
 		}
-		if o.body != nil {
+		if _, ok := o.body.(EvidenceUpload); ok {
+			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": g.schema(reflect.TypeOf(o.body))}}}
+		} else if o.body != nil {
 			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(o.body))}}}
 		}
 		resp := map[string]any{"description": http.StatusText(o.status)}
 		switch o.resp.(type) {
 		case nil:
+		case binaryContent:
+			resp["content"] = map[string]any{"application/octet-stream": map[string]any{"schema": g.schema(reflect.TypeOf(o.resp))}}
 		case eventStream:
 			resp["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string",
 				"description": "id: sequence number; event: entry or gone; data: a timeline entry as JSON. Resume with Last-Event-ID."}}}
@@ -201,6 +224,10 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "enum": []string{"viewer", "responder", "admin"}}
 	case t == reflect.TypeOf(contact.Kind("")):
 		return map[string]any{"type": "string", "enum": contact.Kinds}
+	case t == reflect.TypeOf(ioc.Type("")):
+		return map[string]any{"type": "string", "enum": ioc.Types}
+	case t == reflect.TypeOf(binaryContent{}):
+		return map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}
 	}
 	switch t.Kind() {
 	case reflect.String:

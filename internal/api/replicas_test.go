@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/db/dbtest"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
@@ -47,8 +50,9 @@ func TestReplicasShareLiveUpdates(t *testing.T) {
 	d2 := open()
 	orgs2 := &org.Service{DB: d2, Now: time.Now, Log: log}
 	s2 := &api.Server{DB: d2, Orgs: orgs2, Incidents: &incident.Service{DB: d2, Now: time.Now, Log: log}, Plans: &plan.Service{DB: d2, Now: time.Now, Log: log}, Notify: &notify.Service{DB: d2, Now: time.Now},
-		Contacts: &contact.Service{DB: d2, Now: time.Now, Log: log}, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()), MaxBody: 1 << 20, Heartbeat: time.Minute, Version: "test"}
+		Contacts: &contact.Service{DB: d2, Now: time.Now, Log: log}, Evidence: &evidence.Service{DB: d2, Now: time.Now, Log: log, Blobs: a.ev.Blobs}, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()), MaxBody: 1 << 20, Heartbeat: time.Minute, Version: "test"}
 	mux := http.NewServeMux()
+	s2.IOCs = &ioc.Service{DB: d2, Now: time.Now, Log: log}
 	s2.Register(mux)
 	b := httptest.NewServer(mux)
 	t.Cleanup(b.Close)
@@ -66,5 +70,17 @@ func TestReplicasShareLiveUpdates(t *testing.T) {
 	ev := next(t, ch)
 	if ev.Entry.Text != "written on A" {
 		t.Fatalf("replica B streamed %+v", ev)
+	}
+	// Evidence uploaded through A downloads through B: the replicas share
+	// the database and the blob directory (docs/evidence.md).
+	up, err := a.client("responder").UploadEvidence(ctx, i.Ref, client.EvidenceMeta{}, "beacon.dll", strings.NewReader("shared blob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	onBResponder := a.client("responder")
+	onBResponder.BaseURL = b.URL
+	var got strings.Builder
+	if d, err := onBResponder.DownloadEvidence(ctx, i.Ref, up.Label, "", &got); err != nil || got.String() != "shared blob" || d.SHA256 != up.SHA256 {
+		t.Fatalf("download on B of an upload to A: %q %+v %v", got.String(), d, err)
 	}
 }

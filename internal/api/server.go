@@ -16,7 +16,9 @@ import (
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
@@ -34,6 +36,8 @@ type Server struct {
 	Plans     *plan.Service
 	Notify    *notify.Service
 	Contacts  *contact.Service
+	Evidence  *evidence.Service
+	IOCs      *ioc.Service
 	Log       *slog.Logger
 	Metrics   *Metrics
 	// MaxBody bounds request bodies, in bytes.
@@ -134,6 +138,19 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/incidents/{ref}/timeline", false, s.addTimelineEntry},
 		{"GET", "/api/v1/incidents/{ref}/events", false, s.incidentEvents},
 		{"GET", "/api/v1/incidents/{ref}/verify", false, s.verifyIncident},
+		{"GET", "/api/v1/incidents/{ref}/evidence", false, s.listEvidence},
+		{"POST", "/api/v1/incidents/{ref}/evidence", false, s.uploadEvidence},
+		{"POST", "/api/v1/incidents/{ref}/evidence/external", false, s.registerEvidence},
+		{"GET", "/api/v1/incidents/{ref}/evidence/{id}", false, s.getEvidence},
+		{"GET", "/api/v1/incidents/{ref}/evidence/{id}/download", false, s.downloadEvidence},
+		{"POST", "/api/v1/incidents/{ref}/evidence/{id}/custody", false, s.addCustody},
+		{"GET", "/api/v1/incidents/{ref}/evidence/{id}/custody", false, s.listCustody},
+		{"GET", "/api/v1/incidents/{ref}/iocs", false, s.listIOCs},
+		{"POST", "/api/v1/incidents/{ref}/iocs", false, s.addIOC},
+		{"GET", "/api/v1/incidents/{ref}/iocs/{id}", false, s.getIOC},
+		{"PATCH", "/api/v1/incidents/{ref}/iocs/{id}", false, s.updateIOC},
+		{"DELETE", "/api/v1/incidents/{ref}/iocs/{id}", false, s.deleteIOC},
+		{"POST", "/api/v1/iocs/extract", false, s.extractIOCs},
 	}
 }
 

@@ -22,6 +22,8 @@ var labels = map[string]string{
 	"role_assigned": "Role assigned", "role_released": "Role released", "role_handed_over": "Hand-over",
 	"task_created": "Task created", "task_updated": "Task updated", "plan_applied": "Plan",
 	"page_started": "Paged", "page_escalated": "Escalated", "page_acknowledged": "Acknowledged",
+	"evidence_collected": "Evidence collected", "evidence_transferred": "Evidence transferred", "evidence_accessed": "Evidence accessed",
+	"evidence_exported": "Evidence exported", "evidence_returned": "Evidence returned", "evidence_destroyed": "Evidence destroyed",
 	"viewer": "Viewer", "responder": "Responder", "admin": "Admin",
 }
 

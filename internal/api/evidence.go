@@ -1,0 +1,194 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/evidence"
+)
+
+// EvidenceUpload documents the multipart/form-data upload: the metadata
+// fields as text parts first, then the content in a part named "file".
+type EvidenceUpload struct {
+	evidence.Meta
+	File binaryContent `json:"file"`
+}
+
+// binaryContent is raw bytes in OpenAPI: a file part, or a download.
+type binaryContent struct{}
+
+// maxUploadField bounds each metadata part of an upload (the file part is
+// bounded by the evidence size limit instead).
+const maxUploadField = 20000
+
+func (s *Server) listEvidence(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Evidence.List(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list(items))
+	return nil
+}
+
+// uploadEvidence streams a multipart upload into the locker: the parts are
+// read one after another and the file part goes straight to the blob store,
+// so nothing holds the file in memory (never ParseMultipartForm). The JSON
+// body limit does not apply; the evidence size limit does.
+func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return errs.E(errs.UnsupportedMedia, "send the upload as multipart/form-data: metadata fields first, then the content in a part named \"file\"")
+	}
+	// A large upload outlasts the server's read timeout; the size limit and
+	// the client hanging up are what end it.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
+	var m evidence.Meta
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return fieldErr("file", "no part named \"file\": send the content in a part named file, after the metadata fields")
+		} else if err != nil {
+			return errs.Invalidf("the multipart body is malformed: %s", err.Error())
+		}
+		name := part.FormName()
+		if name == "file" {
+			if m.Name == "" {
+				m.Name = part.FileName()
+			}
+			if m.MediaType == "" {
+				m.MediaType = part.Header.Get("Content-Type")
+			}
+			e, err := s.Evidence.Upload(r.Context(), r.PathValue("ref"), m, part)
+			if err != nil {
+				return err
+			}
+			w.Header().Set("Location", "/api/v1/incidents/"+e.IncidentRef+"/evidence/"+e.Label)
+			w.Header().Set("ETag", etag(e.Version))
+			writeJSON(w, http.StatusCreated, e)
+			return nil
+		}
+		b, err := io.ReadAll(io.LimitReader(part, maxUploadField+1))
+		if err != nil {
+			return errs.Invalidf("the multipart body is malformed: %s", err.Error())
+		}
+		if len(b) > maxUploadField {
+			return fieldErr(name, "must be at most %d bytes", maxUploadField)
+		}
+		if err := setUploadField(&m, name, string(b)); err != nil {
+			return err
+		}
+	}
+}
+
+func setUploadField(m *evidence.Meta, name, v string) error {
+	fields := map[string]*string{"name": &m.Name, "description": &m.Description, "source_host": &m.SourceHost,
+		"source_person": &m.SourcePerson, "collected_by": &m.CollectedBy, "method": &m.Method, "media_type": &m.MediaType}
+	if p, ok := fields[name]; ok {
+		*p = v
+		return nil
+	}
+	if name == "collected_at" {
+		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
+		if err != nil {
+			return fieldErr(name, "%q is not an RFC 3339 time like 2026-11-26T09:00:00Z", v)
+		}
+		m.CollectedAt = &t
+		return nil
+	}
+	return fieldErr(name, "is not a field of this upload; see /api/v1/openapi.json")
+}
+
+func (s *Server) registerEvidence(w http.ResponseWriter, r *http.Request) error {
+	var in evidence.ExternalInput
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	e, err := s.Evidence.Register(r.Context(), r.PathValue("ref"), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/incidents/"+e.IncidentRef+"/evidence/"+e.Label)
+	w.Header().Set("ETag", etag(e.Version))
+	writeJSON(w, http.StatusCreated, e)
+	return nil
+}
+
+func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.Evidence.Get(r.Context(), r.PathValue("ref"), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(e.Version))
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// downloadEvidence sends a stored file. It is always an attachment of type
+// application/octet-stream, whatever the uploader declared: evidence is
+// often hostile (HTML, scripts) and must never render in a browser. The
+// recorded SHA-256 goes in Repr-Digest (RFC 9530) so the client can check
+// what it received.
+func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error {
+	reason := r.URL.Query().Get("reason")
+	e, f, err := s.Evidence.Open(r.Context(), r.PathValue("ref"), r.PathValue("id"), reason)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sum, _ := hex.DecodeString(e.SHA256)
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": downloadName(e)}))
+	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
+	h.Set("X-Warroom-Sha256", e.SHA256)
+	if fi, err := f.Stat(); err == nil {
+		h.Set("Content-Length", strconv.FormatInt(fi.Size(), 10))
+	}
+	w.WriteHeader(http.StatusOK)
+	// Once the status is sent an error cannot be reported: a short body
+	// fails the client's length and digest checks instead.
+	_, _ = io.Copy(w, f)
+	return nil
+}
+
+// downloadName is the item's name as a file name: no path separators, and
+// the label first so downloads of several items do not collide.
+func downloadName(e evidence.Evidence) string {
+	n := strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r < 0x20 {
+			return '_'
+		}
+		return r
+	}, e.Name)
+	return e.Label + "-" + n
+}
+
+func (s *Server) addCustody(w http.ResponseWriter, r *http.Request) error {
+	var in evidence.CustodyInput
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	ev, err := s.Evidence.Custody(r.Context(), r.PathValue("ref"), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, ev)
+	return nil
+}
+
+func (s *Server) listCustody(w http.ResponseWriter, r *http.Request) error {
+	evs, err := s.Evidence.History(r.Context(), r.PathValue("ref"), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list(evs))
+	return nil
+}

@@ -1,0 +1,241 @@
+package ioc
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/record"
+)
+
+// Timeline entry kinds the indicator service writes.
+const (
+	KindAdded   = "indicator_added"
+	KindMerged  = "indicator_merged"
+	KindUpdated = "indicator_updated"
+	KindDeleted = "indicator_deleted"
+)
+
+// MaxExtractText bounds the text Service.Extract reads, in bytes.
+const MaxExtractText = 1 << 20
+
+// Service owns the rules for indicators: everyone who may see an incident
+// reads its indicators, responders and admins change them. Exported
+// methods begin and commit their own transaction, and every change writes
+// a timeline entry in it.
+type Service struct {
+	DB  *db.DB
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// incidents is the incident service, which owns need-to-know: asking it
+// for an incident answers not found for one the caller may not see.
+func (s *Service) incidents() *incident.Service {
+	return &incident.Service{DB: s.DB, Now: s.Now, Log: s.Log}
+}
+
+func signedIn(a *actor.Actor) error {
+	if a == nil {
+		return &errs.Error{Code: errs.Unauthorized, Message: "sign in first"}
+	}
+	return nil
+}
+
+// incident loads the incident the actor asks about: not found when they
+// may not see it, forbidden when they want to change it and cannot.
+// Changes then happen in a transaction of their own; record.Append there
+// locks the incident row, so the chain stays whole.
+func (s *Service) incident(ctx context.Context, ref string, write bool) (incident.Incident, error) {
+	a := actor.From(ctx)
+	if err := signedIn(a); err != nil {
+		return incident.Incident{}, err
+	}
+	i, err := s.incidents().Get(ctx, ref)
+	if err != nil {
+		return i, err
+	}
+	if write && !a.Role.CanWrite() {
+		return i, errs.Forbiddenf("your role (%s) can read indicators but not change them", a.Role)
+	}
+	return i, nil
+}
+
+// Add records an indicator in the incident. When the incident already has
+// the same type and (normalised) value, the sighting is merged into it
+// instead: last_seen moves on (first_seen back), new tags are added and a
+// new note is appended; TLP, confidence, source and is_ioc stay as they
+// were (change them with Update). created says which happened.
+func (s *Service) Add(ctx context.Context, ref string, in Input) (x Indicator, created bool, err error) {
+	now := db.Time(s.Now())
+	var v errs.Validation
+	in.Value = checkValue(&v, in.Type, in.Value)
+	f := fields{TLP: in.TLP, Confidence: DefaultConfidence, Source: in.Source, Note: strings.TrimSpace(in.Note), Tags: in.Tags,
+		FirstSeen: now, LastSeen: now, IsIOC: true}
+	if in.Confidence != nil {
+		f.Confidence = *in.Confidence
+	}
+	if in.IsIOC != nil {
+		f.IsIOC = *in.IsIOC
+	}
+	// One sighting time given stands for both: an address seen in a log
+	// line at 03:12 was first and last seen then, not now.
+	if in.FirstSeen != nil {
+		f.FirstSeen, f.LastSeen = db.Time(*in.FirstSeen), db.Time(*in.FirstSeen)
+	}
+	if in.LastSeen != nil {
+		f.LastSeen = db.Time(*in.LastSeen)
+		if in.FirstSeen == nil {
+			f.FirstSeen = f.LastSeen
+		}
+	}
+	if f.TLP == "" {
+		f.TLP = "amber" // checked below; replaced by the incident's marking
+	}
+	f.check(&v, now)
+	if err := v.Err(); err != nil {
+		return x, false, err
+	}
+	i, err := s.incident(ctx, ref, true)
+	if err != nil {
+		return x, false, err
+	}
+	if in.TLP == "" {
+		f.TLP = string(i.TLP)
+	}
+	a := actor.From(ctx)
+	err = s.DB.Write(ctx, func(tx *db.Tx) error {
+		x = Indicator{ID: db.NewID(), IncidentRef: i.Ref, Type: in.Type, Value: in.Value, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
+		f.apply(&x)
+		if created, err = insertIndicator(ctx, tx, a.OrgID, i.ID, x); err != nil {
+			return err
+		}
+		if created {
+			_, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindAdded,
+				Text: fmt.Sprintf("%s added: %s %s", label(x.IsIOC), x.Type, x.Value),
+				Payload: map[string]any{"id": x.ID, "type": x.Type, "value": x.Value, "tlp": x.TLP, "confidence": x.Confidence,
+					"source": x.Source, "first_seen": x.FirstSeen, "last_seen": x.LastSeen, "tags": x.Tags, "is_ioc": x.IsIOC, "note": x.Note}})
+			return err
+		}
+		x, err = s.merge(ctx, tx, a, now, i, in.Type, in.Value, f)
+		return err
+	})
+	if err != nil {
+		return Indicator{}, false, err
+	}
+	items := []Indicator{x}
+	err = s.correlate(ctx, i, items)
+	return items[0], created, err
+}
+
+// merge folds a new sighting f into the stored indicator.
+func (s *Service) merge(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i incident.Incident, t Type, value string, f fields) (Indicator, error) {
+	old, err := findByValue(ctx, tx, i.ID, t, value)
+	if err != nil {
+		return old, err
+	}
+	x := old
+	x.FirstSeen, x.LastSeen = minTime(old.FirstSeen, f.FirstSeen), maxTime(old.LastSeen, f.LastSeen)
+	var added []string
+	for _, tag := range f.Tags {
+		if !slices.Contains(x.Tags, tag) {
+			added = append(added, tag)
+		}
+	}
+	x.Tags = append(slices.Clone(old.Tags), added...)
+	if len(x.Tags) > MaxTags {
+		return x, errs.Invalidf("indicator %s %s would have more than %d tags", t, value, MaxTags)
+	}
+	noteAdded := f.Note != "" && !strings.Contains(old.Note, f.Note)
+	if noteAdded {
+		x.Note = strings.TrimSpace(old.Note + "\n\n" + f.Note)
+		if len(x.Note) > MaxNote {
+			return x, errs.Invalidf("indicator %s %s: the merged note would be longer than %d bytes", t, value, MaxNote)
+		}
+	}
+	x.UpdatedAt, x.Version = now, old.Version+1
+	if err := saveIndicator(ctx, tx, x, old.Version); err != nil {
+		return x, err
+	}
+	_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindMerged,
+		Text: fmt.Sprintf("%s seen again: %s %s", label(x.IsIOC), x.Type, x.Value),
+		Payload: map[string]any{"id": x.ID, "type": x.Type, "value": x.Value, "first_seen": x.FirstSeen, "last_seen": x.LastSeen,
+			"tags_added": added, "note_added": noteAdded}})
+	return x, err
+}
+
+// Get returns one indicator of the incident, with its correlations.
+func (s *Service) Get(ctx context.Context, ref, id string) (Indicator, error) {
+	i, err := s.incident(ctx, ref, false)
+	if err != nil {
+		return Indicator{}, err
+	}
+	var x Indicator
+	if err := s.DB.Read(ctx, func(tx *db.Tx) (err error) { x, err = findIndicator(ctx, tx, i.ID, id); return err }); err != nil {
+		return x, err
+	}
+	items := []Indicator{x}
+	err = s.correlate(ctx, i, items)
+	return items[0], err
+}
+
+// List returns a page of the incident's indicators that match f, in the
+// order they were added, each with its correlations.
+func (s *Service) List(ctx context.Context, ref string, f Filter) (incident.Page[Indicator], error) {
+	page := incident.Page[Indicator]{Items: []Indicator{}}
+	var v errs.Validation
+	if f.Type != "" && !slices.Contains(Types, f.Type) {
+		v.Add("type", "%q is not allowed; use one of %s", f.Type, typeList())
+	}
+	f.Limit = incident.CheckLimit(&v, f.Limit)
+	checkCursor(&v, f.Cursor)
+	if err := v.Err(); err != nil {
+		return page, err
+	}
+	i, err := s.incident(ctx, ref, false)
+	if err != nil {
+		return page, err
+	}
+	err = s.DB.Read(ctx, func(tx *db.Tx) (err error) { page.Items, err = listIndicators(ctx, tx, i.ID, f); return err })
+	if err != nil {
+		return page, err
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		page.NextCursor = page.Items[f.Limit-1].ID
+	}
+	return page, s.correlate(ctx, i, page.Items)
+}
+
+func label(isIOC bool) string {
+	if isIOC {
+		return "Indicator"
+	}
+	return "Artifact"
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func (f fields) apply(x *Indicator) {
+	x.TLP, x.Confidence, x.Source, x.Note = f.TLP, f.Confidence, f.Source, f.Note
+	x.FirstSeen, x.LastSeen, x.Tags, x.IsIOC = f.FirstSeen, f.LastSeen, f.Tags, f.IsIOC
+}
