@@ -26,7 +26,7 @@ var labels = map[string]string{
 	"evidence_exported": "Evidence exported", "evidence_returned": "Evidence returned", "evidence_destroyed": "Evidence destroyed",
 	"indicator_added": "Indicator added", "indicator_merged": "Indicator seen again", "indicator_updated": "Indicator updated",
 	"indicator_deleted": "Indicator removed",
-	"viewer": "Viewer", "responder": "Responder", "admin": "Admin",
+	"viewer":            "Viewer", "responder": "Responder", "admin": "Admin",
 }
 
 // Label is the human name of an enum value (a type, phase, status, TLP,
