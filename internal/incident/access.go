@@ -2,6 +2,8 @@ package incident
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/internal/actor"
@@ -38,14 +40,15 @@ func AuditRead(ctx context.Context, tx *db.Tx, now time.Time, a *actor.Actor, i 
 	return audit.Write(ctx, tx, now, a, "", "restricted.read", "incident", i.ID, map[string]string{"ref": i.Ref, "view": what})
 }
 
-// ReadVisible runs fn on an incident a may see, in a read transaction for
-// ordinary incidents and in a write transaction that audits the read for
-// restricted ones, as the incident service's own reads do.
+// ReadVisible runs fn on an incident (with its milestones) a may see, in a
+// read transaction for ordinary incidents and in a write transaction that
+// audits the read for restricted ones. The incident service's own reads
+// use it too, so there is one way to read under need-to-know.
 func ReadVisible(ctx context.Context, d *db.DB, now time.Time, ref, what string, fn func(tx *db.Tx, i Incident) error) error {
 	a := actor.From(ctx)
 	restricted := false
 	err := d.Read(ctx, func(tx *db.Tx) error {
-		i, err := loadIncidentRow(ctx, tx, a, ref)
+		i, err := loadIncident(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
@@ -58,7 +61,7 @@ func ReadVisible(ctx context.Context, d *db.DB, now time.Time, ref, what string,
 		return err
 	}
 	return d.Write(ctx, func(tx *db.Tx) error {
-		i, err := loadIncidentRow(ctx, tx, a, ref)
+		i, err := loadIncident(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
@@ -67,4 +70,33 @@ func ReadVisible(ctx context.Context, d *db.DB, now time.Time, ref, what string,
 		}
 		return fn(tx, i)
 	})
+}
+
+// VisibleRefs reports which of refs (incidents of a's organisation) a may
+// see, in one query over the shared need-to-know condition. Learning that
+// another incident exists is not reading it, so nothing is audited.
+func VisibleRefs(ctx context.Context, tx *db.Tx, a *actor.Actor, refs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(refs) == 0 {
+		return out, nil
+	}
+	args := visibleArgs(a)
+	ph := make([]string, len(refs))
+	for k, r := range refs {
+		args = append(args, r)
+		ph[k] = fmt.Sprintf("$%d", len(args))
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT i.ref FROM incidents i WHERE `+visible+` AND i.ref IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("check visibility: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref string
+		if err := rows.Scan(&ref); err != nil {
+			return nil, err
+		}
+		out[ref] = true
+	}
+	return out, rows.Err()
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/internal/actor"
-	"github.com/warroom/warroom/internal/audit"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/org"
@@ -60,47 +59,11 @@ func (s *Service) change(ctx context.Context, ref string, fn func(tx *db.Tx, i I
 	})
 }
 
-// view loads an incident for reading and audits reads of restricted ones.
-func (s *Service) view(ctx context.Context, tx *db.Tx, ref, what string) (Incident, error) {
-	a := actor.From(ctx)
-	i, err := loadIncident(ctx, tx, a, ref)
-	if err != nil {
-		return i, err
-	}
-	if i.Restricted {
-		if err := audit.Write(ctx, tx, s.Now(), a, "", "restricted.read", "incident", i.ID, map[string]string{"ref": i.Ref, "view": what}); err != nil {
-			return i, err
-		}
-	}
-	return i, nil
-}
-
-// readRestricted runs fn in a transaction that can audit: a write
-// transaction when the incident is restricted, a read one otherwise.
-// Reads of ordinary incidents stay off the single SQLite writer.
+// readIncident runs fn on an incident the actor may see: in a read
+// transaction for ordinary incidents (off the single SQLite writer), in a
+// write transaction that audits the read for restricted ones.
 func (s *Service) readIncident(ctx context.Context, ref, what string, fn func(tx *db.Tx, i Incident) error) error {
-	restricted := false
-	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		i, err := loadIncident(ctx, tx, actor.From(ctx), ref)
-		if err != nil {
-			return err
-		}
-		if i.Restricted {
-			restricted = true
-			return nil
-		}
-		return fn(tx, i)
-	})
-	if err != nil || !restricted {
-		return err
-	}
-	return s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := s.view(ctx, tx, ref, what)
-		if err != nil {
-			return err
-		}
-		return fn(tx, i)
-	})
+	return ReadVisible(ctx, s.DB, s.Now(), ref, what, fn)
 }
 
 // DeclareInput declares an incident.

@@ -11,12 +11,11 @@ import (
 )
 
 // correlate fills SeenIn of items (indicators of incident i) with the
-// other incidents holding the same type and value that the caller may
-// see. Which incidents those are is the incident service's rule
-// (need-to-know): each candidate is looked up through it, as the caller,
-// so a restricted incident the caller is not on never appears. Reads
-// only: looking up does not count as reading a restricted incident.
-func (s *Service) correlate(ctx context.Context, i incident.Incident, items []Indicator) error {
+// other incidents holding the same type and value that a may see, using
+// the incident package's one need-to-know condition, inside the caller's
+// transaction. Learning that an incident holds the same value is not
+// reading it, so nothing is audited.
+func correlate(ctx context.Context, tx *db.Tx, a *actor.Actor, i incident.Incident, items []Indicator) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -24,26 +23,23 @@ func (s *Service) correlate(ctx context.Context, i incident.Incident, items []In
 	for k, x := range items {
 		ids[k] = x.ID
 	}
-	var seen map[string][]string
-	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
-		seen, err = seenElsewhere(ctx, tx, actor.From(ctx).OrgID, i.ID, ids)
-		return err
-	})
+	seen, err := seenElsewhere(ctx, tx, a.OrgID, i.ID, ids)
 	if err != nil {
 		return err
 	}
-	visible := map[string]bool{}
+	var refs []string
+	for _, rs := range seen {
+		refs = append(refs, rs...)
+	}
+	slices.Sort(refs)
+	visible, err := incident.VisibleRefs(ctx, tx, a, slices.Compact(refs))
+	if err != nil {
+		return err
+	}
 	for k := range items {
 		items[k].SeenIn = []string{}
 		for _, ref := range seen[items[k].ID] {
-			ok, known := visible[ref]
-			if !known {
-				if ok, err = s.canSee(ctx, ref); err != nil {
-					return err
-				}
-				visible[ref] = ok
-			}
-			if ok {
+			if visible[ref] {
 				items[k].SeenIn = append(items[k].SeenIn, ref)
 			}
 		}
@@ -51,36 +47,17 @@ func (s *Service) correlate(ctx context.Context, i incident.Incident, items []In
 	return nil
 }
 
-// canSee asks the incident service whether the caller may see ref. Its
-// list, not Get: Get audits a read of a restricted incident, and merely
-// learning that one holds the same indicator is not reading it.
-func (s *Service) canSee(ctx context.Context, ref string) (bool, error) {
-	page, err := s.incidents().List(ctx, incident.Filter{Query: ref, Limit: 500})
-	if err != nil {
-		return false, err
-	}
-	for _, i := range page.Items {
-		if i.Ref == ref {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // Correlations lists the incident's indicators that other incidents of
 // the organisation also hold, with those incidents' references ("also
 // seen in IR-2026-0003"), limited to the incidents the caller may see.
 func (s *Service) Correlations(ctx context.Context, ref string) ([]Correlation, error) {
-	i, err := s.incident(ctx, ref, false)
-	if err != nil {
-		return nil, err
-	}
 	var items []Indicator
-	err = s.DB.Read(ctx, func(tx *db.Tx) error {
+	err := s.read(ctx, ref, func(tx *db.Tx, i incident.Incident) error {
 		seen, err := seenElsewhere(ctx, tx, actor.From(ctx).OrgID, i.ID, nil)
 		if err != nil {
 			return err
 		}
+		items = items[:0] // the transaction may be retried
 		for id := range seen {
 			x, err := findIndicator(ctx, tx, i.ID, id)
 			if err != nil {
@@ -88,12 +65,9 @@ func (s *Service) Correlations(ctx context.Context, ref string) ([]Correlation, 
 			}
 			items = append(items, x)
 		}
-		return nil
+		return correlate(ctx, tx, actor.From(ctx), i, items)
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := s.correlate(ctx, i, items); err != nil {
 		return nil, err
 	}
 	out := []Correlation{}

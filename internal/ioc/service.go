@@ -36,12 +36,6 @@ type Service struct {
 	Log *slog.Logger
 }
 
-// incidents is the incident service, which owns need-to-know: asking it
-// for an incident answers not found for one the caller may not see.
-func (s *Service) incidents() *incident.Service {
-	return &incident.Service{DB: s.DB, Now: s.Now, Log: s.Log}
-}
-
 func signedIn(a *actor.Actor) error {
 	if a == nil {
 		return &errs.Error{Code: errs.Unauthorized, Message: "sign in first"}
@@ -49,23 +43,30 @@ func signedIn(a *actor.Actor) error {
 	return nil
 }
 
-// incident loads the incident the actor asks about: not found when they
-// may not see it, forbidden when they want to change it and cannot.
-// Changes then happen in a transaction of their own; record.Append there
-// locks the incident row, so the chain stays whole.
-func (s *Service) incident(ctx context.Context, ref string, write bool) (incident.Incident, error) {
+// write runs fn in a write transaction on an incident the actor may
+// change; need-to-know is checked in that same transaction (not found when
+// they may not see it, forbidden when they may only read it).
+func (s *Service) write(ctx context.Context, ref string, fn func(tx *db.Tx, a *actor.Actor, i incident.Incident) error) error {
 	a := actor.From(ctx)
 	if err := signedIn(a); err != nil {
-		return incident.Incident{}, err
+		return err
 	}
-	i, err := s.incidents().Get(ctx, ref)
-	if err != nil {
-		return i, err
+	return s.DB.Write(ctx, func(tx *db.Tx) error {
+		i, err := incident.Changeable(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		return fn(tx, a, i)
+	})
+}
+
+// read runs fn on an incident the actor may see, auditing reads of a
+// restricted one as the incident service does.
+func (s *Service) read(ctx context.Context, ref string, fn func(tx *db.Tx, i incident.Incident) error) error {
+	if err := signedIn(actor.From(ctx)); err != nil {
+		return err
 	}
-	if write && !a.Role.CanWrite() {
-		return i, errs.Forbiddenf("your role (%s) can read indicators but not change them", a.Role)
-	}
-	return i, nil
+	return incident.ReadVisible(ctx, s.DB, s.Now(), ref, "indicators", fn)
 }
 
 // Add records an indicator in the incident. When the incident already has
@@ -103,36 +104,35 @@ func (s *Service) Add(ctx context.Context, ref string, in Input) (x Indicator, c
 	if err := v.Err(); err != nil {
 		return x, false, err
 	}
-	i, err := s.incident(ctx, ref, true)
-	if err != nil {
-		return x, false, err
-	}
-	if in.TLP == "" {
-		f.TLP = string(i.TLP)
-	}
-	a := actor.From(ctx)
-	err = s.DB.Write(ctx, func(tx *db.Tx) error {
+	err = s.write(ctx, ref, func(tx *db.Tx, a *actor.Actor, i incident.Incident) error {
+		if in.TLP == "" {
+			f.TLP = string(i.TLP)
+		}
 		x = Indicator{ID: db.NewID(), IncidentRef: i.Ref, Type: in.Type, Value: in.Value, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
 		f.apply(&x)
 		if created, err = insertIndicator(ctx, tx, a.OrgID, i.ID, x); err != nil {
 			return err
 		}
 		if created {
-			_, err := record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindAdded,
+			_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindAdded,
 				Text: fmt.Sprintf("%s added: %s %s", label(x.IsIOC), x.Type, x.Value),
 				Payload: map[string]any{"id": x.ID, "type": x.Type, "value": x.Value, "tlp": x.TLP, "confidence": x.Confidence,
 					"source": x.Source, "first_seen": x.FirstSeen, "last_seen": x.LastSeen, "tags": x.Tags, "is_ioc": x.IsIOC, "note": x.Note}})
+		} else {
+			x, err = s.merge(ctx, tx, a, now, i, in.Type, in.Value, f)
+		}
+		if err != nil {
 			return err
 		}
-		x, err = s.merge(ctx, tx, a, now, i, in.Type, in.Value, f)
+		items := []Indicator{x}
+		err = correlate(ctx, tx, a, i, items)
+		x = items[0]
 		return err
 	})
 	if err != nil {
 		return Indicator{}, false, err
 	}
-	items := []Indicator{x}
-	err = s.correlate(ctx, i, items)
-	return items[0], created, err
+	return x, created, nil
 }
 
 // merge folds a new sighting f into the stored indicator.
@@ -173,17 +173,18 @@ func (s *Service) merge(ctx context.Context, tx *db.Tx, a *actor.Actor, now time
 
 // Get returns one indicator of the incident, with its correlations.
 func (s *Service) Get(ctx context.Context, ref, id string) (Indicator, error) {
-	i, err := s.incident(ctx, ref, false)
-	if err != nil {
-		return Indicator{}, err
-	}
 	var x Indicator
-	if err := s.DB.Read(ctx, func(tx *db.Tx) (err error) { x, err = findIndicator(ctx, tx, i.ID, id); return err }); err != nil {
-		return x, err
-	}
-	items := []Indicator{x}
-	err = s.correlate(ctx, i, items)
-	return items[0], err
+	err := s.read(ctx, ref, func(tx *db.Tx, i incident.Incident) error {
+		found, err := findIndicator(ctx, tx, i.ID, id)
+		if err != nil {
+			return err
+		}
+		items := []Indicator{found}
+		err = correlate(ctx, tx, actor.From(ctx), i, items)
+		x = items[0]
+		return err
+	})
+	return x, err
 }
 
 // List returns a page of the incident's indicators that match f, in the
@@ -199,19 +200,19 @@ func (s *Service) List(ctx context.Context, ref string, f Filter) (incident.Page
 	if err := v.Err(); err != nil {
 		return page, err
 	}
-	i, err := s.incident(ctx, ref, false)
-	if err != nil {
-		return page, err
-	}
-	err = s.DB.Read(ctx, func(tx *db.Tx) (err error) { page.Items, err = listIndicators(ctx, tx, i.ID, f); return err })
-	if err != nil {
-		return page, err
-	}
-	if len(page.Items) > f.Limit {
-		page.Items = page.Items[:f.Limit]
-		page.NextCursor = page.Items[f.Limit-1].ID
-	}
-	return page, s.correlate(ctx, i, page.Items)
+	err := s.read(ctx, ref, func(tx *db.Tx, i incident.Incident) error {
+		items, err := listIndicators(ctx, tx, i.ID, f)
+		if err != nil {
+			return err
+		}
+		page.Items, page.NextCursor = items, "" // the transaction may be retried
+		if len(page.Items) > f.Limit {
+			page.Items = page.Items[:f.Limit]
+			page.NextCursor = page.Items[f.Limit-1].ID
+		}
+		return correlate(ctx, tx, actor.From(ctx), i, page.Items)
+	})
+	return page, err
 }
 
 func label(isIOC bool) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/record"
 )
 
@@ -21,13 +22,8 @@ type change struct {
 // zero, must equal the stored version (the API's If-Match). Nothing
 // changed means nothing written.
 func (s *Service) Update(ctx context.Context, ref, id string, p Patch, ifVersion int64) (Indicator, error) {
-	i, err := s.incident(ctx, ref, true)
-	if err != nil {
-		return Indicator{}, err
-	}
-	a := actor.From(ctx)
 	var out Indicator
-	err = s.DB.Write(ctx, func(tx *db.Tx) error {
+	err := s.write(ctx, ref, func(tx *db.Tx, a *actor.Actor, i incident.Incident) error {
 		now := db.Time(s.Now())
 		old, err := findIndicator(ctx, tx, i.ID, id)
 		if err != nil {
@@ -70,8 +66,10 @@ func (s *Service) Update(ctx context.Context, ref, id string, p Patch, ifVersion
 		f.apply(&x)
 		changes := diff(old, x)
 		if len(changes) == 0 {
-			out = old
-			return nil
+			items := []Indicator{old}
+			err := correlate(ctx, tx, a, i, items)
+			out = items[0]
+			return err
 		}
 		x.UpdatedAt, x.Version = now, old.Version+1
 		if err := saveIndicator(ctx, tx, x, old.Version); err != nil {
@@ -85,15 +83,18 @@ func (s *Service) Update(ctx context.Context, ref, id string, p Patch, ifVersion
 		_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindUpdated,
 			Text:    fmt.Sprintf("%s %s %s updated: %s", label(x.IsIOC), x.Type, x.Value, strings.Join(names, ", ")),
 			Payload: map[string]any{"id": x.ID, "type": x.Type, "value": x.Value, "changes": changes}})
-		out = x
+		if err != nil {
+			return err
+		}
+		items := []Indicator{x}
+		err = correlate(ctx, tx, a, i, items)
+		out = items[0]
 		return err
 	})
 	if err != nil {
 		return Indicator{}, err
 	}
-	items := []Indicator{out}
-	err = s.correlate(ctx, i, items)
-	return items[0], err
+	return out, nil
 }
 
 // diff lists the fields that differ between two versions of an indicator.
@@ -118,12 +119,7 @@ func diff(a, b Indicator) map[string]change {
 // Delete removes an indicator from the incident. The timeline entry keeps
 // its type and value: the record shows it was there and who removed it.
 func (s *Service) Delete(ctx context.Context, ref, id string, ifVersion int64) error {
-	i, err := s.incident(ctx, ref, true)
-	if err != nil {
-		return err
-	}
-	a := actor.From(ctx)
-	return s.DB.Write(ctx, func(tx *db.Tx) error {
+	return s.write(ctx, ref, func(tx *db.Tx, a *actor.Actor, i incident.Incident) error {
 		now := db.Time(s.Now())
 		x, err := findIndicator(ctx, tx, i.ID, id)
 		if err != nil {
