@@ -294,6 +294,23 @@ func TestBrowser(t *testing.T) {
 
 	rita.screenshot(shots, "warroom", false)
 	rita.screenshot(shots, "warroom", true)
+	// Dark mode follows the system, and printing drops the controls.
+	background := func(scheme string) string {
+		var bg string
+		rita.run(emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}),
+			chromedp.Evaluate(`getComputedStyle(document.body).backgroundColor`, &bg))
+		return bg
+	}
+	if light, dark := background("light"), background("dark"); light == dark {
+		t.Errorf("dark mode does not change the page: %s in both", light)
+	}
+	var hidden []string
+	rita.run(emulation.SetEmulatedMedia().WithMedia("print"),
+		chromedp.Evaluate(`[".topbar", "#note-form", ".quick"].filter(s => document.querySelector(s) && getComputedStyle(document.querySelector(s)).display !== "none")`, &hidden),
+		emulation.SetEmulatedMedia().WithMedia(""))
+	if len(hidden) > 0 {
+		t.Errorf("printing the war room still shows %v", hidden)
+	}
 	rita.run(chromedp.Navigate(s.srv.URL+"/?status=all"), chromedp.WaitVisible(".incidents", chromedp.ByQuery))
 	rita.screenshot(shots, "incidents", false)
 	rita.screenshot(shots, "incidents", true)
