@@ -157,6 +157,9 @@ Declare an incident: warroom incident declare --title "…" --type ransomware --
 		a.incidentCommand(), a.taskCommand(), a.timelineCommand(), a.rosterCommand(), a.planCommand(), a.contactCommand(), a.versionCommand())
 	root.AddCommand(a.evidenceCommand())
 	root.AddCommand(a.iocCommand())
+	root.AddCommand(a.attackCommand())
+	root.AddCommand(a.sweepCommand())
+	root.AddCommand(a.obligationsCommand())
 	return root
 }
 

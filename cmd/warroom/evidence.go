@@ -54,7 +54,7 @@ func (a *app) evidenceUploadCommand() *cobra.Command {
 				return err
 			}
 			var r io.Reader = a.stdin
-			name := "stdin"
+			name, size := "stdin", int64(-1)
 			if args[1] != "-" {
 				f, err := os.Open(args[1])
 				if err != nil {
@@ -62,6 +62,9 @@ func (a *app) evidenceUploadCommand() *cobra.Command {
 				}
 				defer f.Close()
 				r, name = f, filepath.Base(args[1])
+				if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+					size = fi.Size()
+				}
 			} else if m.Name == "" {
 				return usagef("give --name when uploading from standard input")
 			}
@@ -69,7 +72,9 @@ func (a *app) evidenceUploadCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := c.UploadEvidence(cmd.Context(), args[0], m, name, r)
+			bar := a.newProgress(size, "Uploading "+name)
+			e, err := c.UploadEvidence(cmd.Context(), args[0], m, name, bar.Reader(r))
+			bar.Done()
 			if err != nil {
 				return err
 			}

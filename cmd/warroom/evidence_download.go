@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -61,7 +62,13 @@ func (a *app) downloadToFile(cmd *cobra.Command, c *client.Client, args []string
 	if err != nil {
 		return err
 	}
-	_, err = c.DownloadEvidence(cmd.Context(), args[0], args[1], reason, f)
+	size := int64(-1)
+	if e, err := c.GetEvidence(cmd.Context(), args[0], args[1]); err == nil && e.Size > 0 {
+		size = e.Size
+	}
+	bar := a.newProgress(size, "Downloading "+strings.ToUpper(args[1]))
+	_, err = c.DownloadEvidence(cmd.Context(), args[0], args[1], reason, io.MultiWriter(f, bar))
+	bar.Done()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -16,7 +16,7 @@ import (
 func (a *app) iocCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "ioc", Aliases: []string{"iocs", "indicator", "indicators"},
 		Short: "Indicators: extract them from text, add them to an incident, list them (docs/indicators.md)"}
-	cmd.AddCommand(a.iocExtractCommand(), a.iocAddCommand(), a.iocListCommand(), a.iocDeleteCommand())
+	cmd.AddCommand(a.iocExtractCommand(), a.iocAddCommand(), a.iocListCommand(), a.iocDeleteCommand(), a.iocImportCommand(), a.iocExportCommand())
 	return cmd
 }
 

@@ -17,12 +17,14 @@ import (
 	"golang.org/x/term"
 
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/attack"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/demo"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
+	"github.com/warroom/warroom/internal/obligation"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/web"
 )
@@ -157,9 +159,26 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 	apiSrv := &api.Server{DB: l.db, Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, Evidence: l.evidence, Log: log.With("component", "api"),
 		Metrics: api.NewMetrics(reg), MaxBody: c.maxBody, Heartbeat: 15 * time.Second, Version: version, Closing: closing}
 	apiSrv.IOCs = &ioc.Service{DB: l.db, Now: time.Now, Log: log.With("component", "ioc")}
+	apiSrv.Attack = &attack.Service{DB: l.db, Now: time.Now, Log: log.With("component", "attack")}
+	// The embedded notification rules are checked at start-up: a broken
+	// catalogue stops the server rather than giving wrong deadlines.
+	obligationRules, err := obligation.Builtin()
+	if err != nil {
+		return fmt.Errorf("load the notification rules: %w", err)
+	}
+	apiSrv.Obligations = &obligation.Service{DB: l.db, Now: time.Now, Log: log.With("component", "obligation"), Rules: obligationRules}
+	// Deadline reminders (50/75/90/100%) go out through the outbox.
+	reminderURL := c.notify.publicURL
+	if reminderURL == "" {
+		reminderURL = "http://" + c.addr
+	}
+	reminders := &obligation.Reminders{DB: l.db, Now: time.Now, Log: log.With("component", "obligation"), Rules: obligationRules, PublicURL: reminderURL}
+	go reminders.Run(nctx, time.Minute)
 	mux := http.NewServeMux()
 	apiSrv.Register(mux)
-	webSrv := &web.Server{Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, Log: log.With("component", "web"), SecureCookies: c.secureCookies, Version: version}
+	webSrv := &web.Server{Orgs: l.orgs, Incidents: l.incidents, Plans: l.plans, Notify: notifySvc, Contacts: l.contacts, IOCs: apiSrv.IOCs, Evidence: l.evidence, Log: log.With("component", "web"), SecureCookies: c.secureCookies, Version: version}
+	webSrv.Attack = apiSrv.Attack
+	webSrv.Obligations = apiSrv.Obligations
 	if err := webSrv.Register(mux); err != nil {
 		return err
 	}

@@ -248,10 +248,35 @@ func TestAuthorizationMatrix(t *testing.T) {
 				return "PATCH", ref + "/iocs/" + iocIDs[0], map[string]int{"confidence": 10 + i}
 			}, ok: 200, access: write, scoped: true},
 			// One indicator per person: each successful delete removes its own.
+			"POST /api/v1/incidents/{ref}/iocs/bulk": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/iocs/bulk", map[string]any{"ids": []string{iocIDs[0]}, "action": "add_tag", "tag": fmt.Sprint("t", i)}
+			}, ok: 200, access: write, scoped: true},
 			"DELETE /api/v1/incidents/{ref}/iocs/{id}": {req: func(i int) (string, string, any) { return "DELETE", ref + "/iocs/" + iocIDs[i+1], nil }, ok: 204, access: write, scoped: true},
 			"POST /api/v1/iocs/extract": {req: func(int) (string, string, any) {
 				return "POST", "/api/v1/iocs/extract", map[string]string{"text": "C2 at hxxp://evil[.]example/x"}
 			}, ok: 200, access: self},
+			"POST /api/v1/incidents/{ref}/iocs/import": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/iocs/import?format=csv", rawBody{contentType: "text/csv", data: []byte(fmt.Sprint("type,value\nipv4,45.9.9.", i, "\n"))}
+			}, ok: 200, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/iocs/export": {req: get(ref + "/iocs/export?format=stix"), ok: 200, access: read, scoped: true},
+			"POST /api/v1/incidents/{ref}/attack": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/attack", map[string]any{"text": fmt.Sprint("USB copy ", i), "event_time": at, "tactic": "exfiltration",
+					"indicators": []string{iocIDs[0]}}
+			}, ok: 201, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/attack/story": {req: get(ref + "/attack/story"), ok: 200, access: read, scoped: true},
+			"GET /api/v1/attack/tactics":               {req: get("/api/v1/attack/tactics"), ok: 200, access: self},
+			"GET /api/v1/attack/techniques":            {req: get("/api/v1/attack/techniques?q=T1"), ok: 200, access: self},
+
+			// Notification clocks: facts, the evaluated obligations, statuses.
+			"GET /api/v1/incidents/{ref}/obligations/facts": {req: get(ref + "/obligations/facts"), ok: 200, access: read, scoped: true},
+			"PUT /api/v1/incidents/{ref}/obligations/facts": {req: func(i int) (string, string, any) {
+				return "PUT", ref + "/obligations/facts", map[string]any{"organisation": map[string]any{"jurisdictions": []string{"US"}},
+					"incident": map[string]any{"affected": []map[string]any{{"jurisdiction": "US-TX", "count": 250 + i}}, "events": map[string]string{"awareness": at}}}
+			}, ok: 200, access: write, scoped: true},
+			"GET /api/v1/incidents/{ref}/obligations": {req: get(ref + "/obligations?all=true"), ok: 200, access: read, scoped: true},
+			"POST /api/v1/incidents/{ref}/obligations/{rule}/status": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/obligations/us-tx-521-053-attorney-general/status", map[string]string{"status": "drafting", "rationale": fmt.Sprint("draft ", i)}
+			}, ok: 200, access: write, scoped: true},
 		}
 		for _, route := range e.api.Routes() {
 			c, ok := cases[route]

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/evidence"
 )
@@ -137,6 +138,13 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request) error {
 // recorded SHA-256 goes in Repr-Digest (RFC 9530) so the client can check
 // what it received.
 func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error {
+	// A download writes to the chain of custody, and the API takes the
+	// browser's session cookie on GETs: without this, a link on another
+	// site could record an access in the victim's name. Browsers use the
+	// web page's form (POST, CSRF token) instead.
+	if a := actor.From(r.Context()); a != nil && a.Via == "session" {
+		return errs.Forbiddenf("download evidence from its page in the web UI, or through the API with a token")
+	}
 	reason := r.URL.Query().Get("reason")
 	e, f, err := s.Evidence.Open(r.Context(), r.PathValue("ref"), r.PathValue("id"), reason)
 	if err != nil {
@@ -146,7 +154,7 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 	sum, _ := hex.DecodeString(e.SHA256)
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": downloadName(e)}))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": evidence.DownloadName(e)}))
 	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
 	h.Set("X-Warroom-Sha256", e.SHA256)
 	if fi, err := f.Stat(); err == nil {
@@ -157,18 +165,6 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 	// fails the client's length and digest checks instead.
 	_, _ = io.Copy(w, f)
 	return nil
-}
-
-// downloadName is the item's name as a file name: no path separators, and
-// the label first so downloads of several items do not collide.
-func downloadName(e evidence.Evidence) string {
-	n := strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r < 0x20 {
-			return '_'
-		}
-		return r
-	}, e.Name)
-	return e.Label + "-" + n
 }
 
 func (s *Server) addCustody(w http.ResponseWriter, r *http.Request) error {

@@ -15,12 +15,14 @@ import (
 	"github.com/warroom/warroom/client"
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/attack"
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
+	"github.com/warroom/warroom/internal/obligation"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -70,6 +72,12 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		MaxBody: 64 << 10, Heartbeat: 200 * time.Millisecond, Version: "test"}
 	e.iocs = &ioc.Service{DB: d, Now: time.Now, Log: log}
 	s.IOCs = e.iocs
+	s.Attack = &attack.Service{DB: d, Now: time.Now, Log: log}
+	obRules, err := obligation.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Obligations = &obligation.Service{DB: d, Now: time.Now, Log: log, Rules: obRules}
 	mux := http.NewServeMux()
 	s.Register(mux)
 	e.api = s

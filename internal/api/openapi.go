@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/attack"
 	"github.com/warroom/warroom/internal/audit"
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
+	"github.com/warroom/warroom/internal/obligation"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 	"github.com/warroom/warroom/internal/record"
@@ -48,6 +50,7 @@ type (
 	extractPage  = incident.Page[ioc.Candidate]
 	evidencePage = incident.Page[evidence.Evidence]
 	custodyPage  = incident.Page[evidence.Event]
+	tacticPage   = incident.Page[attack.Tactic]
 	closeInput   struct {
 		Note string `json:"note"`
 	}
@@ -125,7 +128,18 @@ func apiOps() []op {
 		{"GET", "/api/v1/incidents/{ref}/iocs/{id}", "Get an indicator (ETag carries its version)", nil, nil, 200, ioc.Indicator{}},
 		{"PATCH", "/api/v1/incidents/{ref}/iocs/{id}", "Update an indicator's TLP, confidence, source, sightings, tags, note or is_ioc (send If-Match)", nil, ioc.Patch{}, 200, ioc.Indicator{}},
 		{"DELETE", "/api/v1/incidents/{ref}/iocs/{id}", "Delete an indicator (the timeline keeps what it was)", nil, nil, 204, nil},
+		{"POST", "/api/v1/incidents/{ref}/iocs/bulk", "Apply one action (mark_ioc, mark_artifact, set_tlp, add_tag, remove_tag, delete) to up to 500 indicators in one transaction: all change or none does", nil, ioc.BulkInput{}, 200, ioc.BulkResult{}},
 		{"POST", "/api/v1/iocs/extract", "Find candidate indicators in text (refanged; doubtful ones flagged with suggest=false); stores nothing", nil, ioc.ExtractInput{}, 200, extractPage{}},
+		{"POST", "/api/v1/incidents/{ref}/iocs/import", "Import indicators from a document sent as the body (format stix, misp, csv or text; up to 16 MiB, 10,000 indicators) in one transaction; reports what it took, merged and rejected, with reasons", []string{"format"}, IndicatorDocument{}, 200, ioc.ImportReport{}},
+		{"GET", "/api/v1/incidents/{ref}/iocs/export", "Export the incident's indicators (format stix, csv, misp or list; type= one type; all=true adds artifacts) as a file to save", []string{"format", "type", "all"}, nil, 200, IndicatorExport{}},
+		{"POST", "/api/v1/incidents/{ref}/attack", "Record attacker activity: event time and precision, host, account, ATT&CK tactic and technique, links to the incident's indicators and evidence (docs/attack.md)", nil, attack.Input{}, 201, attack.Recorded{}},
+		{"GET", "/api/v1/incidents/{ref}/attack/story", "The attacker story: activity grouped by tactic in kill-chain order, in event-time order, with hosts, accounts and techniques reached", nil, nil, 200, attack.Story{}},
+		{"GET", "/api/v1/attack/tactics", "The built-in ATT&CK Enterprise tactics in kill-chain order", nil, nil, 200, tacticPage{}},
+		{"GET", "/api/v1/attack/techniques", "The imported ATT&CK technique catalogue; q matches an ID prefix or part of a name, all=true includes revoked and deprecated", []string{"q", "tactic", "all", "limit"}, nil, 200, attack.TechniqueList{}},
+		{"GET", "/api/v1/incidents/{ref}/obligations/facts", "The incident's notification facts (jurisdictions, entity types, affected people, data types, events; docs/obligations.md); the ETag carries their version, 0 when none were recorded", nil, nil, 200, obligation.FactsRecord{}},
+		{"PUT", "/api/v1/incidents/{ref}/obligations/facts", "Replace the incident's notification facts (validated; send If-Match); written to the incident's record", nil, obligation.Facts{}, 200, obligation.FactsRecord{}},
+		{"GET", "/api/v1/incidents/{ref}/obligations", "The notifications owed under the cited rules, evaluated now: recipient, status (due, pending_event, not_applicable), due instant, stages, explanation, citations, and what was done about each; all=true includes rules that do not apply. Not legal advice", []string{"all"}, nil, 200, obligation.Report{}},
+		{"POST", "/api/v1/incidents/{ref}/obligations/{rule}/status", "Record a notification's status: not_started, drafting, submitted (submitted_at required; submitted_by, reference, proof_evidence EV-n optional) or not_required (rationale required); written to the incident's record", nil, obligation.StatusInput{}, 200, obligation.Notification{}},
 	}
 }
 
@@ -154,7 +168,10 @@ func OpenAPIDocument(version string) map[string]any {
 		if params != nil {
 			operation["parameters"] = params
 		}
-		if _, ok := o.body.(EvidenceUpload); ok {
+		if _, ok := o.body.(IndicatorDocument); ok {
+			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"*/*": map[string]any{"schema": map[string]any{"type": "string",
+				"description": "The document: a STIX 2.1 bundle, a MISP event, CSV with a header row, or text, as the format parameter says"}}}}
+		} else if _, ok := o.body.(EvidenceUpload); ok {
 			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": g.schema(reflect.TypeOf(o.body))}}}
 		} else if o.body != nil {
 			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(o.body))}}}
@@ -162,6 +179,9 @@ func OpenAPIDocument(version string) map[string]any {
 		resp := map[string]any{"description": http.StatusText(o.status)}
 		switch o.resp.(type) {
 		case nil:
+		case IndicatorExport:
+			object, text := map[string]any{"schema": map[string]any{"type": "object"}}, map[string]any{"schema": map[string]any{"type": "string"}}
+			resp["content"] = map[string]any{"application/stix+json;version=2.1": object, "application/json": object, "text/csv": text, "text/plain": text}
 		case binaryContent:
 			resp["content"] = map[string]any{"application/octet-stream": map[string]any{"schema": g.schema(reflect.TypeOf(o.resp))}}
 		case eventStream:
@@ -224,6 +244,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "enum": []string{"viewer", "responder", "admin"}}
 	case t == reflect.TypeOf(contact.Kind("")):
 		return map[string]any{"type": "string", "enum": contact.Kinds}
+	case t == reflect.TypeOf(attack.Precision("")):
+		return map[string]any{"type": "string", "enum": attack.Precisions}
 	case t == reflect.TypeOf(ioc.Type("")):
 		return map[string]any{"type": "string", "enum": ioc.Types}
 	case t == reflect.TypeOf(binaryContent{}):

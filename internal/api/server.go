@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/attack"
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
@@ -20,6 +21,7 @@ import (
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
+	"github.com/warroom/warroom/internal/obligation"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -38,6 +40,7 @@ type Server struct {
 	Contacts  *contact.Service
 	Evidence  *evidence.Service
 	IOCs      *ioc.Service
+	Attack    *attack.Service
 	Log       *slog.Logger
 	Metrics   *Metrics
 	// MaxBody bounds request bodies, in bytes.
@@ -49,6 +52,9 @@ type Server struct {
 	// Closing, when closed, ends every event stream so a graceful
 	// shutdown does not wait for clients that never hang up.
 	Closing <-chan struct{}
+
+	// Obligations: regulatory notification clocks (internal/obligation).
+	Obligations *obligation.Service
 }
 
 // route is one endpoint. Handlers return an error instead of writing one,
@@ -150,7 +156,18 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/incidents/{ref}/iocs/{id}", false, s.getIOC},
 		{"PATCH", "/api/v1/incidents/{ref}/iocs/{id}", false, s.updateIOC},
 		{"DELETE", "/api/v1/incidents/{ref}/iocs/{id}", false, s.deleteIOC},
+		{"POST", "/api/v1/incidents/{ref}/iocs/bulk", false, s.bulkIOCs},
 		{"POST", "/api/v1/iocs/extract", false, s.extractIOCs},
+		{"POST", "/api/v1/incidents/{ref}/iocs/import", false, s.importIOCs},
+		{"GET", "/api/v1/incidents/{ref}/iocs/export", false, s.exportIOCs},
+		{"POST", "/api/v1/incidents/{ref}/attack", false, s.recordAttack},
+		{"GET", "/api/v1/incidents/{ref}/attack/story", false, s.attackStory},
+		{"GET", "/api/v1/attack/tactics", false, s.attackTactics},
+		{"GET", "/api/v1/attack/techniques", false, s.attackTechniques},
+		{"GET", "/api/v1/incidents/{ref}/obligations/facts", false, s.getObligationFacts},
+		{"PUT", "/api/v1/incidents/{ref}/obligations/facts", false, s.putObligationFacts},
+		{"GET", "/api/v1/incidents/{ref}/obligations", false, s.listObligations},
+		{"POST", "/api/v1/incidents/{ref}/obligations/{rule}/status", false, s.setObligationStatus},
 	}
 }
 

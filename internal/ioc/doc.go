@@ -14,6 +14,12 @@
 // obvious false positives and flags doubtful ones for review instead of
 // dropping them. It needs no database and works offline.
 //
+// Import and Export exchange indicators with other tools: STIX 2.1
+// bundles (with a parser for STIX patterning, stixpattern.go; patterns
+// that are not literal values are kept whole as type stix_pattern), MISP
+// events, CSV, text through the extractor, and plain block lists. The
+// parsers (ParseSTIX, ParseMISP, ParseCSV) need no database.
+//
 // Every change is written to the incident's timeline in the same
 // transaction. See docs/indicators.md.
 package ioc

@@ -35,11 +35,15 @@ const (
 	JA3         Type = "ja3"
 	JA4         Type = "ja4"
 	Other       Type = "other"
+	// StixPattern is a STIX 2.1 pattern kept whole because it is not a
+	// list of literal values (MATCHES, ranges, AND, FOLLOWEDBY,
+	// qualifiers…); the value is its canonical form (stixpattern.go).
+	StixPattern Type = "stix_pattern"
 )
 
 // Types lists every type, in the order forms show them.
 var Types = []Type{IPv4, IPv6, CIDR, Domain, URL, Email, MD5, SHA1, SHA256, SHA512, Filename, Filepath, RegistryKey,
-	UserAccount, Hostname, ProcessName, CVE, JA3, JA4, Other}
+	UserAccount, Hostname, ProcessName, CVE, JA3, JA4, Other, StixPattern}
 
 func typeList() string {
 	s := make([]string, len(Types))

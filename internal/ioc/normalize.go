@@ -68,6 +68,8 @@ func Normalize(t Type, value string) (string, error) {
 		return normAccount(s)
 	case Other:
 		return s, nil
+	case StixPattern:
+		return normPattern(s)
 	}
 	return "", fmt.Errorf("type %q is not allowed; use one of %s", t, typeList())
 }

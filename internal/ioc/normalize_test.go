@@ -68,6 +68,10 @@ func TestNormalize(t *testing.T) {
 		{ProcessName, []ok{{"powershell.exe", "powershell.exe"}, {"svchost.exe ", "svchost.exe"}},
 			[]bad{{`C:\Windows\System32\cmd.exe`, "use type filepath"}}},
 		{Other, []ok{{"  Mutex Global\\x ", "Mutex Global\\x"}}, []bad{{"line\nbreak", "control character"}, {strings.Repeat("x", MaxValue+1), "the limit is"}}},
+		{StixPattern, []ok{{"[ file:name MATCHES '^inv.*\\\\.exe$' ]", "[file:name MATCHES '^inv.*\\\\.exe$']"},
+			{"[a:b='x'] AND [c:d>1] WITHIN 5 SECONDS", "[a:b = 'x'] AND [c:d > 1] WITHIN 5 SECONDS"}},
+			[]bad{{"file:name = 'x'", "expected [ to start an observation"}, {"[file:name = 'x'", "expected AND, OR or ]"},
+				{"[file:name MATCHES 'a\\.exe']", "escapes neither"}}},
 	}
 	covered := map[Type]bool{}
 	for _, tt := range tests {

@@ -76,32 +76,8 @@ func (s *Service) read(ctx context.Context, ref string, fn func(tx *db.Tx, i inc
 // were (change them with Update). created says which happened.
 func (s *Service) Add(ctx context.Context, ref string, in Input) (x Indicator, created bool, err error) {
 	now := db.Time(s.Now())
-	var v errs.Validation
-	in.Value = checkValue(&v, in.Type, in.Value)
-	f := fields{TLP: in.TLP, Confidence: DefaultConfidence, Source: in.Source, Note: strings.TrimSpace(in.Note), Tags: in.Tags,
-		FirstSeen: now, LastSeen: now, IsIOC: true}
-	if in.Confidence != nil {
-		f.Confidence = *in.Confidence
-	}
-	if in.IsIOC != nil {
-		f.IsIOC = *in.IsIOC
-	}
-	// One sighting time given stands for both: an address seen in a log
-	// line at 03:12 was first and last seen then, not now.
-	if in.FirstSeen != nil {
-		f.FirstSeen, f.LastSeen = db.Time(*in.FirstSeen), db.Time(*in.FirstSeen)
-	}
-	if in.LastSeen != nil {
-		f.LastSeen = db.Time(*in.LastSeen)
-		if in.FirstSeen == nil {
-			f.FirstSeen = f.LastSeen
-		}
-	}
-	if f.TLP == "" {
-		f.TLP = "amber" // checked below; replaced by the incident's marking
-	}
-	f.check(&v, now)
-	if err := v.Err(); err != nil {
+	f, err := prepareInput(&in, now)
+	if err != nil {
 		return x, false, err
 	}
 	err = s.write(ctx, ref, func(tx *db.Tx, a *actor.Actor, i incident.Incident) error {
@@ -135,33 +111,42 @@ func (s *Service) Add(ctx context.Context, ref string, in Input) (x Indicator, c
 	return x, created, nil
 }
 
-// merge folds a new sighting f into the stored indicator.
+// prepareInput validates and normalises in (its Value in place) and
+// returns the fields to store, with the defaults applied; an empty TLP
+// stands for the incident's marking, which the caller fills in.
+func prepareInput(in *Input, now time.Time) (fields, error) {
+	var v errs.Validation
+	in.Value = checkValue(&v, in.Type, in.Value)
+	f := fields{TLP: in.TLP, Confidence: DefaultConfidence, Source: in.Source, Note: strings.TrimSpace(in.Note), Tags: in.Tags,
+		FirstSeen: now, LastSeen: now, IsIOC: true}
+	if in.Confidence != nil {
+		f.Confidence = *in.Confidence
+	}
+	if in.IsIOC != nil {
+		f.IsIOC = *in.IsIOC
+	}
+	// One sighting time given stands for both: an address seen in a log
+	// line at 03:12 was first and last seen then, not now.
+	if in.FirstSeen != nil {
+		f.FirstSeen, f.LastSeen = db.Time(*in.FirstSeen), db.Time(*in.FirstSeen)
+	}
+	if in.LastSeen != nil {
+		f.LastSeen = db.Time(*in.LastSeen)
+		if in.FirstSeen == nil {
+			f.FirstSeen = f.LastSeen
+		}
+	}
+	if f.TLP == "" {
+		f.TLP = "amber" // checked below; replaced by the incident's marking
+	}
+	f.check(&v, now)
+	return f, v.Err()
+}
+
+// merge folds a new sighting f into the stored indicator and records it.
 func (s *Service) merge(ctx context.Context, tx *db.Tx, a *actor.Actor, now time.Time, i incident.Incident, t Type, value string, f fields) (Indicator, error) {
-	old, err := findByValue(ctx, tx, i.ID, t, value)
+	x, added, noteAdded, err := mergeSighting(ctx, tx, now, i, t, value, f)
 	if err != nil {
-		return old, err
-	}
-	x := old
-	x.FirstSeen, x.LastSeen = minTime(old.FirstSeen, f.FirstSeen), maxTime(old.LastSeen, f.LastSeen)
-	var added []string
-	for _, tag := range f.Tags {
-		if !slices.Contains(x.Tags, tag) {
-			added = append(added, tag)
-		}
-	}
-	x.Tags = append(slices.Clone(old.Tags), added...)
-	if len(x.Tags) > MaxTags {
-		return x, errs.Invalidf("indicator %s %s would have more than %d tags", t, value, MaxTags)
-	}
-	noteAdded := f.Note != "" && !strings.Contains(old.Note, f.Note)
-	if noteAdded {
-		x.Note = strings.TrimSpace(old.Note + "\n\n" + f.Note)
-		if len(x.Note) > MaxNote {
-			return x, errs.Invalidf("indicator %s %s: the merged note would be longer than %d bytes", t, value, MaxNote)
-		}
-	}
-	x.UpdatedAt, x.Version = now, old.Version+1
-	if err := saveIndicator(ctx, tx, x, old.Version); err != nil {
 		return x, err
 	}
 	_, err = record.Append(ctx, tx, a, now, record.NewEntry{OrgID: a.OrgID, IncidentID: i.ID, Kind: KindMerged,
@@ -169,6 +154,39 @@ func (s *Service) merge(ctx context.Context, tx *db.Tx, a *actor.Actor, now time
 		Payload: map[string]any{"id": x.ID, "type": x.Type, "value": x.Value, "first_seen": x.FirstSeen, "last_seen": x.LastSeen,
 			"tags_added": added, "note_added": noteAdded}})
 	return x, err
+}
+
+// mergeSighting folds a new sighting f into the stored indicator without
+// writing a timeline entry (merge and Import write their own). Invalid
+// errors come before anything is written.
+func mergeSighting(ctx context.Context, tx *db.Tx, now time.Time, i incident.Incident, t Type, value string, f fields) (x Indicator, added []string, noteAdded bool, err error) {
+	old, err := findByValue(ctx, tx, i.ID, t, value)
+	if err != nil {
+		return old, nil, false, err
+	}
+	x = old
+	x.FirstSeen, x.LastSeen = minTime(old.FirstSeen, f.FirstSeen), maxTime(old.LastSeen, f.LastSeen)
+	for _, tag := range f.Tags {
+		if !slices.Contains(x.Tags, tag) {
+			added = append(added, tag)
+		}
+	}
+	x.Tags = append(slices.Clone(old.Tags), added...)
+	if len(x.Tags) > MaxTags {
+		return x, nil, false, errs.Invalidf("indicator %s %s would have more than %d tags", t, value, MaxTags)
+	}
+	noteAdded = f.Note != "" && !strings.Contains(old.Note, f.Note)
+	if noteAdded {
+		x.Note = strings.TrimSpace(old.Note + "\n\n" + f.Note)
+		if len(x.Note) > MaxNote {
+			return x, nil, false, errs.Invalidf("indicator %s %s: the merged note would be longer than %d bytes", t, value, MaxNote)
+		}
+	}
+	x.UpdatedAt, x.Version = now, old.Version+1
+	if err := saveIndicator(ctx, tx, x, old.Version); err != nil {
+		return x, nil, false, err
+	}
+	return x, added, noteAdded, nil
 }
 
 // Get returns one indicator of the incident, with its correlations.

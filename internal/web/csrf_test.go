@@ -84,6 +84,9 @@ func TestCSRF(t *testing.T) {
 			return open + "/roster/release", url.Values{"role": {"investigator"}, "user": {"rob@acme.test"}}
 		},
 		"/incidents/{ref}/tasks": func() (string, url.Values) { return open + "/tasks", url.Values{"title": {"forged task"}} },
+		"/incidents/{ref}/attack": func() (string, url.Values) {
+			return open + "/attack", url.Values{"text": {"forged activity"}, "event_time": {past}, "tactic": {"TA0002"}}
+		},
 		"/incidents/{ref}/tasks/{number}": func() (string, url.Values) {
 			return open + "/tasks/2", url.Values{"form": {"status"}, "status": {"done"}, "version": {itoa(s.taskOf(f.open.Ref, 2).Version)}}
 		},
@@ -101,6 +104,12 @@ func TestCSRF(t *testing.T) {
 			return "/admin/tokens/" + f.tokens["forever"].ID + "/revoke", url.Values{}
 		},
 		"/admin/sessions/{id}/revoke": func() (string, url.Values) { return "/admin/sessions/" + vicSession + "/revoke", url.Values{} },
+	}
+	for route, form := range analysisForms(s, f) {
+		routes[route] = form
+	}
+	for route, form := range obligationForms(f) {
+		routes[route] = form
 	}
 	hook, failed, page := s.notificationFixtures(f.open.ID)
 	routes["/admin/webhooks"] = func() (string, url.Values) {
@@ -160,9 +169,18 @@ func TestCSRF(t *testing.T) {
 			// The same form, sent properly, is accepted: the refusals above
 			// were the token's doing, not the form's.
 			form.Set("csrf", token)
-			r := b.do(http.MethodPost, path, form, map[string]string{"Origin": s.srv.URL})
+			var r response
+			if route == "/incidents/{ref}/evidence" {
+				// An upload is multipart, token first.
+				r = b.upload(path, [][2]string{{"csrf", token}}, "forged.bin", strings.NewReader("forged"))
+			} else {
+				r = b.do(http.MethodPost, path, form, map[string]string{"Origin": s.srv.URL})
+			}
 			if r.status >= 400 {
 				t.Fatalf("the form with its token: %d (%s)", r.status, errorMessage(r.body))
+			}
+			if readOnlyPosts[route] {
+				return
 			}
 			if s.state() == before {
 				t.Errorf("the form with its token changed nothing")

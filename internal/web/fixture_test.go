@@ -169,6 +169,7 @@ func (s *site) MustFill() fixture {
 		_, err := c.svc.Create(admin, c.in)
 		check("contact "+c.in.Key, err)
 	}
+	s.fillAnalysis(&f)
 	return f
 }
 

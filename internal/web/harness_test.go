@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,10 +18,14 @@ import (
 
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/attack"
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
+	"github.com/warroom/warroom/internal/obligation"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 	"github.com/warroom/warroom/internal/web"
@@ -40,8 +45,12 @@ type site struct {
 	plans *plan.Service
 	// contacts is Acme's directory; it holds outside-counsel from the start.
 	contacts *contact.Service
-	actors   map[string]*actor.Actor
-	emails   map[string]string
+	// iocs and locker are the services the site serves indicators and
+	// evidence with, for seeding.
+	iocs   *ioc.Service
+	locker *evidence.Service
+	actors map[string]*actor.Actor
+	emails map[string]string
 }
 
 func newSite(t testing.TB, d *db.DB) *site {
@@ -91,21 +100,42 @@ func newSite(t testing.TB, d *db.DB) *site {
 		Signal: "+44 7700 900123"}); err != nil {
 		t.Fatal(err)
 	}
-	s.srv = mount(t, d, s.orgs, s.inc)
+	s.iocs, s.locker = analysisServices(t, d)
+	s.srv = mountWith(t, d, s.orgs, s.inc, s.iocs, s.locker)
 	return s
 }
 
 // mount serves the web UI and the API, as warroom serve does.
 func mount(t testing.TB, d *db.DB, orgs *org.Service, inc *incident.Service) *httptest.Server {
 	t.Helper()
+	iocs, locker := analysisServices(t, d)
+	return mountWith(t, d, orgs, inc, iocs, locker)
+}
+
+// analysisServices are the indicator service and an evidence locker with
+// its own blob directory and an 8 MiB upload limit.
+func analysisServices(t testing.TB, d *db.DB) (*ioc.Service, *evidence.Service) {
+	log := quiet()
+	return &ioc.Service{DB: d, Now: time.Now, Log: log},
+		&evidence.Service{DB: d, Now: time.Now, Log: log, Blobs: &evidence.Blobs{Dir: filepath.Join(t.TempDir(), "blobs")}, MaxSize: 8 << 20}
+}
+
+func mountWith(t testing.TB, d *db.DB, orgs *org.Service, inc *incident.Service, iocs *ioc.Service, locker *evidence.Service) *httptest.Server {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
 	plans := &plan.Service{DB: d, Now: time.Now, Log: log}
 	contacts := &contact.Service{DB: d, Now: time.Now, Log: log}
-	(&api.Server{DB: d, Orgs: orgs, Incidents: inc, Plans: plans, Contacts: contacts, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
+	attackSvc := &attack.Service{DB: d, Now: time.Now, Log: log}
+	obRules, err := obligation.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	obligations := &obligation.Service{DB: d, Now: time.Now, Log: log, Rules: obRules}
+	(&api.Server{DB: d, Orgs: orgs, Incidents: inc, Plans: plans, Contacts: contacts, IOCs: iocs, Evidence: locker, Attack: attackSvc, Obligations: obligations, Log: log, Metrics: api.NewMetrics(prometheus.NewRegistry()),
 		MaxBody: 1 << 20, Heartbeat: time.Second, Version: "test"}).Register(mux)
 	if err := (&web.Server{Orgs: orgs, Incidents: inc, Plans: plans, Notify: &notify.Service{DB: d, Now: time.Now,
-		Escalator: &notify.Escalator{DB: d, Now: time.Now, Resolve: plan.Resolver{}, OnEvent: plan.RecordEvent}}, Contacts: contacts, Log: log, Version: "test"}).Register(mux); err != nil {
+		Escalator: &notify.Escalator{DB: d, Now: time.Now, Resolve: plan.Resolver{}, OnEvent: plan.RecordEvent}}, Contacts: contacts, IOCs: iocs, Evidence: locker, Attack: attackSvc, Obligations: obligations, Log: log, Version: "test"}).Register(mux); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(mux)

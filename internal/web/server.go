@@ -7,14 +7,19 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/api"
+	"github.com/warroom/warroom/internal/attack"
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/notify"
+	"github.com/warroom/warroom/internal/obligation"
 	"github.com/warroom/warroom/internal/org"
 	"github.com/warroom/warroom/internal/plan"
 )
@@ -31,6 +36,9 @@ type Server struct {
 	Plans     *plan.Service
 	Notify    *notify.Service
 	Contacts  *contact.Service
+	Attack    *attack.Service
+	IOCs      *ioc.Service
+	Evidence  *evidence.Service
 	Log       *slog.Logger
 	// SecureCookies forces the Secure flag on cookies; it is also set on
 	// any request that arrived over TLS.
@@ -39,6 +47,8 @@ type Server struct {
 	MaxForm int64
 	// Version is shown in the footer.
 	Version string
+	// Obligations: the incident's notification clocks page.
+	Obligations *obligation.Service
 
 	pages map[string]*template.Template
 }
@@ -86,6 +96,23 @@ func (s *Server) Register(mux *http.ServeMux) error {
 		{"GET /incidents/{ref}/tasks/{number}", s.taskDetail},
 		{"POST /incidents/{ref}/tasks/{number}", s.updateTask},
 		{"POST /incidents/{ref}/pages/{id}/ack", s.acknowledgePage},
+		{"GET /incidents/{ref}/attack", s.attackPage},
+		{"POST /incidents/{ref}/attack", s.recordAttack},
+		{"GET /incidents/{ref}/obligations", s.obligationsPage},
+		{"POST /incidents/{ref}/obligations/facts", s.saveObligationFacts},
+		{"POST /incidents/{ref}/obligations/{rule}/status", s.setObligationStatus},
+		{"GET /incidents/{ref}/indicators", s.indicatorList},
+		{"POST /incidents/{ref}/indicators", s.addIndicator},
+		{"POST /incidents/{ref}/indicators/bulk", s.bulkIndicators},
+		{"GET /incidents/{ref}/indicators/extract", s.extractForm},
+		{"POST /incidents/{ref}/indicators/extract", s.extractReview},
+		{"POST /incidents/{ref}/indicators/extracted", s.addExtracted},
+		{"GET /incidents/{ref}/evidence", s.evidenceList},
+		{"POST /incidents/{ref}/evidence", s.uploadEvidence},
+		{"POST /incidents/{ref}/evidence/external", s.registerEvidence},
+		{"GET /incidents/{ref}/evidence/{label}", s.evidenceDetail},
+		{"POST /incidents/{ref}/evidence/{label}/custody", s.addCustody},
+		{"POST /incidents/{ref}/evidence/{label}/download", s.downloadEvidence},
 		{"GET /admin/notifications", s.adminNotifications},
 		{"POST /admin/webhooks", s.createWebhook},
 		{"POST /admin/webhooks/{id}", s.changeWebhook},
@@ -175,7 +202,18 @@ func (s *Server) checkCSRF(r *http.Request, v *view) error {
 	if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(r, origin) {
 		return errs.Forbiddenf("this form was sent from another site (%s) and was refused", origin)
 	}
-	r.Body = http.MaxBytesReader(nil, r.Body, s.maxForm())
+	form := strings.TrimPrefix(r.Pattern, "POST ")
+	if streamedForms[form] && isMultipart(r) {
+		// The handler reads the parts in order and checks the token, which
+		// must come first, before it reads a byte of the file.
+		v.csrfPending = true
+		return nil
+	}
+	limit := s.maxForm()
+	if n, ok := formLimits[form]; ok {
+		limit = n
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -191,6 +229,18 @@ func (s *Server) checkCSRF(r *http.Request, v *view) error {
 	}
 	return nil
 }
+
+// formLimits raise the form body limit for the forms that need more: the
+// extraction paste box takes a whole report.
+var formLimits = map[string]int64{
+	"/incidents/{ref}/indicators/extract":   maxExtractForm,
+	"/incidents/{ref}/indicators/extracted": maxExtractForm,
+}
+
+// streamedForms are multipart uploads read part by part: they are never
+// parsed whole, which would spool the file to disk before anyone checked
+// who sent it.
+var streamedForms = map[string]bool{"/incidents/{ref}/evidence": true}
 
 func (s *Server) maxForm() int64 {
 	if s.MaxForm <= 0 {

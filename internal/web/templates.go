@@ -13,7 +13,9 @@ import (
 	"github.com/warroom/warroom/internal/api"
 	"github.com/warroom/warroom/internal/contact"
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 )
 
 // parsePages parses every page once, at start-up: each page template is
@@ -108,7 +110,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 func statusOf(code errs.Code) int { return api.StatusOf(code) }
 
 var funcs = template.FuncMap{
-	"label": incident.Label,
+	"label": label,
 	// milestone returns nil for an unset milestone: a struct from a map
 	// index would always count as set in {{with}}.
 	"milestone": func(i incident.Incident, kind string) *incident.Milestone {
@@ -153,7 +155,12 @@ var funcs = template.FuncMap{
 		}
 		return part * 100 / whole
 	},
-	"contactKinds": func() []contact.Kind { return contact.Kinds },
+	"contactKinds":   func() []contact.Kind { return contact.Kinds },
+	"iocTypes":       func() []ioc.Type { return ioc.Types },
+	"bytes":          humanBytes,
+	"inctabs":        func(ref, current string) incTabs { return incTabs{ref, current} },
+	"evform":         func(v *view, form string) evForm { return evForm{v, form} },
+	"custodyActions": func() []string { return evidence.Actions },
 	// tel is a tap-to-call link; html/template would refuse the scheme
 	// otherwise. Only numbers the directory accepted (E.164) get one.
 	"tel": func(phone string) template.URL {
@@ -186,4 +193,28 @@ func humanDuration(d time.Duration) string {
 		return fmt.Sprintf("%dh %02dm", h, m)
 	}
 	return fmt.Sprintf("%dm", m)
+}
+
+// evForm is the data of the "evidencemeta" partial: the page's view and
+// which form the fields belong to.
+type evForm struct {
+	View *view
+	Form string
+}
+
+// incTabs is the data of the "inctabs" partial.
+type incTabs struct{ Ref, Current string }
+
+// humanBytes writes a size the way a person reads it: 512 B, 4.2 MiB.
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

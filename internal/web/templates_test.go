@@ -34,6 +34,12 @@ var pageMarkers = map[string]string{
 	"plan":                `<h2 id="ver-h">Versions</h2>`,
 	"contacts":            `<h1>Stakeholder directory</h1>`,
 	"contact":             `<h2 id="reach-h">How to reach them</h2>`,
+	"indicators":          `aria-label="Filter indicators"`,
+	"extract":             `<h1>Extract indicators from text</h1>`,
+	"evidence":            `<h1>Evidence locker</h1>`,
+	"evidence_item":       `<h2 id="custody-h">Chain of custody</h2>`,
+	"attack":              `<h2 id="story-h">`,
+	"obligations":         `<h2 id="obl-h">`,
 }
 
 var (
@@ -43,7 +49,7 @@ var (
 
 // needIncident are the pages an organisation without incidents cannot
 // show: there they answer with the 404 error page.
-var needIncident = []string{"task", "warroom"}
+var needIncident = []string{"task", "warroom", "indicators", "extract", "evidence", "evidence_item", "attack", "obligations"}
 
 // renderCase is one request whose answer must be a clean page.
 type renderCase struct {
@@ -78,7 +84,11 @@ func TestTemplates(t *testing.T) {
 		for _, who := range []string{"admin", "viewer"} {
 			cases = append(cases,
 				renderCase{"WarRoomNotFound", "error", who, "/incidents/IR-2026-0001", nil, 404},
-				renderCase{"TaskNotFound", "error", who, "/incidents/IR-2026-0001/tasks/1", nil, 404})
+				renderCase{"TaskNotFound", "error", who, "/incidents/IR-2026-0001/tasks/1", nil, 404},
+				renderCase{"IndicatorsNotFound", "error", who, "/incidents/IR-2026-0001/indicators", nil, 404},
+				renderCase{"EvidenceNotFound", "error", who, "/incidents/IR-2026-0001/evidence/EV-1", nil, 404},
+				renderCase{"AttackNotFound", "error", who, "/incidents/IR-2026-0001/attack", nil, 404},
+				renderCase{"ObligationsNotFound", "error", who, "/incidents/IR-2026-0001/obligations", nil, 404})
 		}
 		got := renderAll(t, s, cases)
 		want := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return slices.Contains(needIncident, n) })
@@ -101,6 +111,9 @@ func TestTemplates(t *testing.T) {
 				cases = append(cases, renderCase{fmt.Sprint("Task", n), "task", who, fmt.Sprintf("/incidents/%s/tasks/%d", open, n), nil, 200})
 			}
 			cases = append(cases, renderCase{"TaskNotFound", "error", who, "/incidents/" + open + "/tasks/99", nil, 404})
+			cases = append(cases, analysisCases(who, open, secret)...)
+			cases = append(cases, attackCases(who, open, secret)...)
+			cases = append(cases, obligationCases(who, open, secret)...)
 		}
 		cases = append(cases,
 			renderCase{"RestrictedToAdmin", "warroom", "admin", "/incidents/" + secret, nil, 200},

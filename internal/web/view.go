@@ -2,9 +2,11 @@ package web
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -26,6 +28,9 @@ type view struct {
 	// wrong, so the page can show the errors next to the fields.
 	Form *formState
 	Data any
+	// csrfPending is set for a streamed multipart form whose token the
+	// handler checks itself (see streamedForms).
+	csrfPending bool
 }
 
 type formState struct {
@@ -63,7 +68,18 @@ func (v *view) Val(form, field, def string) string {
 }
 
 func (s *Server) newView(r *http.Request) *view {
-	return &view{Now: s.now(), Version: s.Version, Flash: flashes[r.URL.Query().Get("done")]}
+	return &view{Now: s.now(), Version: s.Version, Flash: flash(r.URL.Query().Get("done"))}
+}
+
+var extractedFlash = regexp.MustCompile(`^extracted-(\d{1,4})-(\d{1,4})$`)
+
+// flash is the confirmation for a redirect's done key. Besides the fixed
+// ones, "extracted-N-M" reports an extraction: only the numbers vary.
+func flash(key string) string {
+	if m := extractedFlash.FindStringSubmatch(key); m != nil {
+		return fmt.Sprintf("%s added, %s merged into indicators already recorded.", m[1], m[2])
+	}
+	return flashes[key]
 }
 
 // flashes are the confirmations a redirect may ask for by key; a URL
@@ -79,6 +95,10 @@ var flashes = map[string]string{
 	"plan-imported":    "Plan imported as a new version.", "plan-unchanged": "That version is already in the library; nothing changed.",
 	"contact-added": "Contact added.", "contact-updated": "Contact updated.", "contact-verified": "Marked as verified today.",
 	"contact-deleted": "Contact deleted.",
+	"ioc-added":       "Indicator added.", "ioc-merged": "That value was already recorded: merged into it.",
+	"evidence-added": "Evidence added to the locker.", "custody-recorded": "Custody event recorded.",
+	"attack-recorded": "Attacker activity recorded.", "attack-recorded-warning": attackWarning,
+	"obligation-facts": "Facts saved: the obligations below are evaluated from them.", "obligation-status": "Notification status recorded.",
 }
 
 // rejected turns a validation error into form state for re-rendering;

@@ -67,6 +67,27 @@
     });
   }
 
+  // Uploads show their progress. The form is sent as it would be without
+  // script (the same fields, in the same order, CSRF token first); the
+  // answer replaces the page, as a normal submission would.
+  document.addEventListener("submit", (ev) => {
+    const form = ev.target;
+    if (!form.matches("form[data-upload]") || ev.defaultPrevented || !window.XMLHttpRequest) return;
+    ev.preventDefault();
+    const bar = form.querySelector("progress"), btn = form.querySelector("button[type=submit]");
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    if (bar) { bar.hidden = false; bar.value = 0; }
+    if (btn) btn.disabled = true;
+    xhr.upload.addEventListener("progress", (e) => { if (bar && e.lengthComputable) bar.value = Math.round(e.loaded * 100 / e.total); });
+    xhr.addEventListener("load", () => {
+      if (xhr.responseURL && xhr.responseURL !== form.action && xhr.status < 400) { window.location.assign(xhr.responseURL); return; }
+      document.open(); document.write(xhr.responseText); document.close();
+    });
+    xhr.addEventListener("error", () => { if (btn) btn.disabled = false; if (bar) bar.hidden = true; window.alert("The upload failed: the connection was lost. Try again."); });
+    xhr.send(new FormData(form));
+  });
+
   // Keyboard: n = add a note, t = new task, / = search.
   document.addEventListener("keydown", (ev) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
