@@ -34,6 +34,9 @@ func analysisForms(s *site, f fixture) map[string]func() (string, url.Values) {
 		"/incidents/{ref}/indicators/extracted": func() (string, url.Values) {
 			return open + "/indicators/extracted", url.Values{"pick": {"domain:forged-extract.example"}}
 		},
+		"/incidents/{ref}/indicators/import": func() (string, url.Values) {
+			return open + "/indicators/import", url.Values{"format": {"text"}}
+		},
 		"/incidents/{ref}/evidence": func() (string, url.Values) {
 			return open + "/evidence", url.Values{"name": {"forged"}}
 		},
@@ -48,3 +51,7 @@ func analysisForms(s *site, f fixture) map[string]func() (string, url.Values) {
 		},
 	}
 }
+
+// streamedRoutes are the multipart forms of the CSRF test: the accepted
+// form is sent as multipart, token first, with a small file.
+var streamedRoutes = map[string]string{"/incidents/{ref}/evidence": "forged", "/incidents/{ref}/indicators/import": "C2 at evil-forged.xyz\n"}

@@ -170,9 +170,15 @@ func TestCSRF(t *testing.T) {
 			// were the token's doing, not the form's.
 			form.Set("csrf", token)
 			var r response
-			if route == "/incidents/{ref}/evidence" {
+			if content, ok := streamedRoutes[route]; ok {
 				// An upload is multipart, token first.
-				r = b.upload(path, [][2]string{{"csrf", token}}, "forged.bin", strings.NewReader("forged"))
+				fields := [][2]string{{"csrf", token}}
+				for k := range form {
+					if k != "csrf" {
+						fields = append(fields, [2]string{k, form.Get(k)})
+					}
+				}
+				r = b.upload(path, fields, "forged.txt", strings.NewReader(content))
 			} else {
 				r = b.do(http.MethodPost, path, form, map[string]string{"Origin": s.srv.URL})
 			}

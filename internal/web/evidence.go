@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -59,19 +60,10 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request, v *view)
 		// Not multipart: checkCSRF has parsed and checked the form as usual.
 		return fieldError("file", "choose a file to upload (the form must be sent as multipart/form-data)")
 	}
-	mr, err := r.MultipartReader()
+	mr, err := s.streamedForm(r, v)
 	if err != nil {
-		return errs.Invalidf("the upload could not be read: %s", err.Error())
+		return err
 	}
-	part, err := mr.NextPart()
-	if err != nil || part.FormName() != "csrf" {
-		return errs.Forbiddenf("the form's security token is missing or out of date; reload the page and try again")
-	}
-	tok, _ := io.ReadAll(io.LimitReader(part, 256))
-	if !constantTimeEqual(string(tok), v.CSRF) {
-		return errs.Forbiddenf("the form's security token is missing or out of date; reload the page and try again")
-	}
-	v.csrfPending = false
 	// A large upload outlasts the server's read timeout; the size limit and
 	// the browser hanging up are what end it.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
@@ -236,6 +228,25 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request, v *vie
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.Copy(w, file)
 	return nil
+}
+
+// streamedForm opens a multipart form whose first part must be the CSRF
+// token, and checks it before anything else is read.
+func (s *Server) streamedForm(r *http.Request, v *view) (*multipart.Reader, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, errs.Invalidf("the upload could not be read: %s", err.Error())
+	}
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "csrf" {
+		return nil, errs.Forbiddenf("the form's security token is missing or out of date; reload the page and try again")
+	}
+	tok, _ := io.ReadAll(io.LimitReader(part, 256))
+	if !constantTimeEqual(string(tok), v.CSRF) {
+		return nil, errs.Forbiddenf("the form's security token is missing or out of date; reload the page and try again")
+	}
+	v.csrfPending = false
+	return mr, nil
 }
 
 // isMultipart reports whether the request body is multipart/form-data.

@@ -23,6 +23,8 @@ type indicatorsPage struct {
 	// says "nothing matches" rather than "nothing yet".
 	Filtered bool
 	CanWrite bool
+	// Imported is the report of an import just made.
+	Imported *ioc.ImportReport
 }
 
 // FilterQuery is the query string of the current filter, for the next
@@ -46,6 +48,10 @@ func (s *Server) indicatorList(w http.ResponseWriter, r *http.Request, v *view) 
 }
 
 func (s *Server) renderIndicators(w http.ResponseWriter, r *http.Request, v *view, status int) error {
+	return s.renderIndicatorsWith(w, r, v, status, nil)
+}
+
+func (s *Server) renderIndicatorsWith(w http.ResponseWriter, r *http.Request, v *view, status int, imported *ioc.ImportReport) error {
 	ctx, ref := r.Context(), r.PathValue("ref")
 	inc, err := s.Incidents.Get(ctx, ref)
 	if err != nil {
@@ -58,7 +64,7 @@ func (s *Server) renderIndicators(w http.ResponseWriter, r *http.Request, v *vie
 		return err
 	}
 	d := indicatorsPage{Incident: inc, Items: p.Items, Filter: f, NextCursor: p.NextCursor, CanWrite: v.Actor.Role.CanWrite(),
-		Filtered: f.Type != "" || f.IOCOnly || f.Query != ""}
+		Filtered: f.Type != "" || f.IOCOnly || f.Query != "", Imported: imported}
 	v.Title, v.Nav, v.Data = "Indicators · "+inc.Ref, "incidents", d
 	return s.render(w, status, "indicators", v)
 }

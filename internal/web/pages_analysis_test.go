@@ -161,6 +161,40 @@ func TestIndicatorPages(t *testing.T) {
 			}
 		})
 
+		t.Run("OKImport", func(t *testing.T) {
+			csv := "type,value,is_ioc,tags\ndomain,stage2-loader.xyz,true,c2\nipv4,45.137.21.9,true,\nipv4,999.1.1.1,true,\n"
+			r := rita.upload(page+"/import", [][2]string{{"csrf", rita.csrf(page)}, {"format", "csv"}}, "iocs.csv", strings.NewReader(csv))
+			if r.status != http.StatusOK {
+				t.Fatalf("import: %d %s", r.status, errorMessage(r.body))
+			}
+			mustContain(t, r.body, "Imported: 1 added, 1 merged into indicators already recorded, 1 rejected", "<code>line 4: ipv4 999.1.1.1</code>: value &#34;999.1.1.1&#34; is not an IPv4 address", "stage2-loader.xyz")
+			if _, ok := findIOC(s.iocsOf(ref), "stage2-loader.xyz"); !ok {
+				t.Error("the imported domain is not stored")
+			}
+		})
+
+		t.Run("ImportRejected", func(t *testing.T) {
+			before := len(s.iocsOf(ref))
+			for name, c := range map[string]struct {
+				format, doc string
+				status      int
+			}{"BadFormat": {"yaml", "x", 400}, "NotJSON": {"stix", "{not json", 400}, "TooLarge": {"text", strings.Repeat("a", 16<<20+1), 413}} {
+				r := rita.upload(page+"/import", [][2]string{{"csrf", rita.csrf(page)}, {"format", c.format}}, "doc", strings.NewReader(c.doc))
+				if r.status != c.status {
+					t.Errorf("%s: %d %s", name, r.status, errorMessage(r.body))
+				}
+			}
+			if r := rita.upload(page+"/import", [][2]string{{"format", "csv"}}, "x.csv", strings.NewReader("type,value\ndomain,a.xyz\n")); r.status != http.StatusForbidden {
+				t.Errorf("without the token: %d", r.status)
+			}
+			if r := vic.upload(page+"/import", [][2]string{{"csrf", vic.csrf(page)}, {"format", "csv"}}, "x.csv", strings.NewReader("type,value\ndomain,a.xyz\n")); r.status != http.StatusForbidden {
+				t.Errorf("viewer: %d", r.status)
+			}
+			if n := len(s.iocsOf(ref)); n != before {
+				t.Errorf("refused imports added %d indicators", n-before)
+			}
+		})
+
 		t.Run("RestrictedIsNotFound", func(t *testing.T) {
 			for _, p := range []string{"/indicators", "/indicators/extract"} {
 				if st, _ := vic.get("/incidents/" + f.restricted.Ref + p); st != http.StatusNotFound {

@@ -104,6 +104,7 @@ func (s *Server) Register(mux *http.ServeMux) error {
 		{"GET /incidents/{ref}/indicators", s.indicatorList},
 		{"POST /incidents/{ref}/indicators", s.addIndicator},
 		{"POST /incidents/{ref}/indicators/bulk", s.bulkIndicators},
+		{"POST /incidents/{ref}/indicators/import", s.importIndicators},
 		{"GET /incidents/{ref}/indicators/extract", s.extractForm},
 		{"POST /incidents/{ref}/indicators/extract", s.extractReview},
 		{"POST /incidents/{ref}/indicators/extracted", s.addExtracted},
@@ -240,7 +241,7 @@ var formLimits = map[string]int64{
 // streamedForms are multipart uploads read part by part: they are never
 // parsed whole, which would spool the file to disk before anyone checked
 // who sent it.
-var streamedForms = map[string]bool{"/incidents/{ref}/evidence": true}
+var streamedForms = map[string]bool{"/incidents/{ref}/evidence": true, "/incidents/{ref}/indicators/import": true}
 
 func (s *Server) maxForm() int64 {
 	if s.MaxForm <= 0 {
