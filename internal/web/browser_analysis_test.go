@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/warroom/warroom/internal/attack"
 	"github.com/warroom/warroom/internal/db/dbtest"
 )
 
@@ -53,11 +55,8 @@ func TestBrowserAnalysis(t *testing.T) {
 		chromedp.Click(`table.iocs tbody tr:nth-child(2) input[name=id]`, chromedp.ByQuery),
 		chromedp.SetValue(`select[name=action]`, "add_tag", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name=tag]`, "triage", chromedp.ByQuery),
-		chromedp.Click(`fieldset.bulk button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(".flash", chromedp.ByQuery))
-	if got := rita.text(".flash"); got != "2 indicators changed." {
-		t.Errorf("flash after the bulk action: %q", got)
-	}
+		chromedp.Click(`fieldset.bulk button[type=submit]`, chromedp.ByQuery))
+	rita.waitText(".flash", "2 indicators changed.", 5*time.Second)
 
 	// Upload through the script (XHR with a progress bar), then the item's page.
 	file := filepath.Join(t.TempDir(), "gate.php")
@@ -78,4 +77,24 @@ func TestBrowserAnalysis(t *testing.T) {
 	}
 	rita.screenshot(shots, "evidence-item", false)
 	rita.screenshot(shots, "evidence-item", true)
+
+	// The attacker story: two structured activities and the fixture's
+	// unclassified notes, grouped by tactic in kill-chain order.
+	story := &attack.Service{DB: s.db, Now: time.Now, Log: quiet()}
+	for _, in := range []attack.Input{
+		{Text: "Phishing mail with invoice.exe opened by the payroll clerk", Tactic: "initial-access", Technique: "T1566.001", Host: "WS-0142", Account: "CORP\\jdoe",
+			EventTime: timePtr(time.Now().Add(-80 * time.Hour)), Precision: "minute", Evidence: []string{"EV-3"}},
+		{Text: "Encryptor run on FS01 and FS02 over SMB", Tactic: "impact", Technique: "T1486", Host: "FS01",
+			EventTime: timePtr(time.Now().Add(-50 * time.Hour)), Precision: "hour"},
+	} {
+		if _, err := story.Record(s.ctx("responder"), f.open.Ref, in); err != nil {
+			t.Fatalf("record %q: %v", in.Text, err)
+		}
+	}
+	rita.run(chromedp.Navigate(base+"/attack"), chromedp.WaitVisible("#story-h", chromedp.ByID))
+	if got := rita.text("main"); strings.Index(got, "Initial Access") > strings.Index(got, "Impact") || !strings.Contains(got, "T1566.001") {
+		t.Errorf("the story is not in kill-chain order or lacks the technique:\n%s", got)
+	}
+	rita.screenshot(shots, "attack-story", false)
+	rita.screenshot(shots, "attack-story", true)
 }
