@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/warroom/warroom/client"
+	"github.com/warroom/warroom/internal/ioc/ioctest"
 )
 
 // TestIOCInterchangeCLI imports a STIX bundle from a file and CSV from
@@ -32,7 +33,7 @@ func TestIOCInterchangeCLI(t *testing.T) {
 			var inc client.Incident
 			mustJSON(t, out, &inc)
 
-			out, _ = run(0, "", "ioc", "import", inc.Ref, "--format", "stix", "../../internal/ioc/testdata/stix-examples/poisonivy.json")
+			out, _ = run(0, "", "ioc", "import", inc.Ref, "--format", "stix", ioctest.StixExample(t, "poisonivy.json"))
 			if !strings.Contains(out, "Took 50, merged 22, rejected 1.") || !strings.Contains(out, "domain autuo.xicp.net") ||
 				!strings.Contains(out, "Read for context only:") || !strings.Contains(out, "relationship 90") {
 				t.Errorf("stix import:\n%s", out)

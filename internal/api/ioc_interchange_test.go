@@ -15,6 +15,7 @@ import (
 	"github.com/warroom/warroom/internal/db/dbtest"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/ioc/ioctest"
 )
 
 // TestIndicatorInterchange imports through the API with the Go client
@@ -27,7 +28,7 @@ func TestIndicatorInterchange(t *testing.T) {
 		a := MustDeclare(t, e, "admin", incident.DeclareInput{Title: "Phishing wave", TLP: "green"})
 		resp := e.client("responder")
 
-		doc, err := os.ReadFile("../ioc/testdata/stix-examples/apt1.json")
+		doc, err := os.ReadFile(ioctest.StixExample(t, "apt1.json"))
 		if err != nil {
 			t.Fatal(err)
 		}

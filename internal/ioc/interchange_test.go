@@ -19,6 +19,7 @@ import (
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/ioc/ioctest"
 )
 
 // samples is one valid value of every indicator type.
@@ -272,7 +273,7 @@ func TestImport(t *testing.T) {
 		}
 
 		t.Run("OKPoisonIvy", func(t *testing.T) {
-			doc, err := os.ReadFile(filepath.Join(ioc.StixExamplesDir(t), "poisonivy.json"))
+			doc, err := os.ReadFile(filepath.Join(ioctest.StixExamplesDir(t), "poisonivy.json"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package ioc
 
 import (
+	"github.com/warroom/warroom/internal/ioc/ioctest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +14,7 @@ var stixNow = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 
 func readExample(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(StixExamplesDir(t), name))
+	b, err := os.ReadFile(filepath.Join(ioctest.StixExamplesDir(t), name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func find(t *testing.T, b Batch, typ Type, value string) Input {
 // each gives, value by value for the small ones and by count (with
 // samples) for the two real reports.
 func TestSTIXExamples(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(StixExamplesDir(t), "*.json"))
+	files, _ := filepath.Glob(filepath.Join(ioctest.StixExamplesDir(t), "*.json"))
 	checked := map[string]bool{}
 	check := func(name string, fn func(t *testing.T, b Batch)) {
 		checked[name] = true

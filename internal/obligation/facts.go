@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/yamlsafe"
 )
 
 // MaxFactsSize bounds a facts document (YAML or JSON).
@@ -51,7 +50,7 @@ func ParseFacts(src []byte) (*Facts, error) {
 		return nil, &errs.Error{Code: errs.TooLarge, Message: fmt.Sprintf("facts are larger than %d bytes", MaxFactsSize)}
 	}
 	var f Facts
-	if err := safeUnmarshal(src, &f); err != nil {
+	if err := yamlsafe.Unmarshal(src, &f); err != nil {
 		msg := err.Error()
 		var ye yamlError
 		if errors.As(err, &ye) && ye.GetToken() != nil && ye.GetToken().Position != nil {
@@ -168,16 +167,4 @@ func (f *Facts) hasEntity(types []string) bool {
 		}
 	}
 	return false
-}
-
-// safeUnmarshal decodes strictly and turns a panic inside the YAML library
-// into an error: fuzzing found inputs (odd tags on sequences) that make
-// goccy/go-yaml v1.19.2 dereference nil, and facts come from API callers.
-func safeUnmarshal(src []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("the YAML decoder could not read this document (%v)", r)
-		}
-	}()
-	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField())
 }

@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goccy/go-yaml"
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/warroom/warroom/internal/errs"
 )
 
@@ -115,4 +118,24 @@ func FuzzParseFacts(f *testing.F) {
 			t.Fatalf("valid facts failed to evaluate: %v", err)
 		}
 	})
+}
+
+// TestFactsYAMLRoundTrip: the facts as the web page shows them (YAML
+// written by the library) read back to the same facts.
+func TestFactsYAMLRoundTrip(t *testing.T) {
+	f, err := ParseFacts([]byte(issueFacts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := yaml.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := ParseFacts(b)
+	if err != nil {
+		t.Fatalf("re-reading %s: %v", b, err)
+	}
+	if d := cmp.Diff(f, g); d != "" {
+		t.Errorf("round trip changed the facts (-before +after):\n%s", d)
+	}
 }

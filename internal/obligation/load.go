@@ -12,8 +12,9 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/warroom/warroom/internal/yamlsafe"
 )
 
 //go:embed rules.yaml
@@ -89,14 +90,14 @@ func Parse(file string, src []byte) (*Catalogue, []Problem) {
 		l.problems = append(l.problems, Problem{File: file, Line: 1, Column: 1, Message: fmt.Sprintf("file is larger than %d bytes", MaxRulesFile)})
 		return nil, l.problems
 	}
-	f, err := safeParse(src)
+	f, err := yamlsafe.Parse(src)
 	if err != nil {
 		l.fromYAMLError(err)
 		return nil, l.problems
 	}
 	l.ast = f
 	var doc File
-	if err := safeUnmarshal(src, &doc); err != nil {
+	if err := yamlsafe.Unmarshal(src, &doc); err != nil {
 		l.fromYAMLError(err)
 		return nil, l.problems
 	}
@@ -329,15 +330,4 @@ func (l *linter) checkDeadline(p string, d *Deadline) {
 	if strings.TrimSpace(d.Text) == "" {
 		l.at(p+".text", "text is required: the deadline in words, as the source puts it")
 	}
-}
-
-// safeParse is parser.ParseBytes with a library panic turned into an
-// error (see safeUnmarshal).
-func safeParse(src []byte) (f *ast.File, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("the YAML parser could not read this document (%v)", r)
-		}
-	}()
-	return parser.ParseBytes(src, 0)
 }

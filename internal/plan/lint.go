@@ -11,11 +11,11 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
+	"github.com/warroom/warroom/internal/yamlsafe"
 )
 
 // Problem is one thing wrong with a plan, where it is.
@@ -53,14 +53,14 @@ var (
 // with problems must not be used. roles nil skips the role check.
 func Parse(file string, src []byte, roles Roles) (*Plan, []Problem) {
 	l := &linter{file: file, roles: roles}
-	f, err := parser.ParseBytes(src, 0)
+	f, err := yamlsafe.Parse(src)
 	if err != nil {
 		l.fromYAMLError(err)
 		return nil, l.problems
 	}
 	l.ast = f
 	var p Plan
-	if err := yaml.UnmarshalWithOptions(src, &p, yaml.DisallowUnknownField()); err != nil {
+	if err := yamlsafe.Unmarshal(src, &p); err != nil {
 		l.fromYAMLError(err)
 		return nil, l.problems
 	}

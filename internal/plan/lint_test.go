@@ -145,3 +145,15 @@ func TestStartersLintClean(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSurvivesLibraryPanic: input that crashes the YAML library
+// (found by fuzzing the obligation facts) is a problem report, not a
+// crash of the handler that imports plans.
+func TestParseSurvivesLibraryPanic(t *testing.T) {
+	src := "id: x\nsteps: !000000000\n00000000000000000000000000000000000000000000000000000000000 " +
+		"000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000:\n" +
+		"    000000000: 0000000000000000000\n00000000000000000000000000000: 00000000000000000000000000"
+	if _, problems := plan.Parse("crasher.yaml", []byte(src), nil); len(problems) == 0 {
+		t.Error("the crasher parsed without problems")
+	}
+}
