@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"strings"
+	"time"
 
 	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/obligation"
 )
 
 // fillAnalysis gives the open incident indicators (one also recorded on
@@ -40,5 +42,22 @@ func (s *site) fillAnalysis(f *fixture) {
 	if _, err := s.locker.Register(rita, open, evidence.ExternalInput{Meta: evidence.Meta{Name: "Disk image of FS02"},
 		Location: "Forensic NAS /cases/fs02.E01", SHA256: strings.Repeat("cd", 32)}); err != nil {
 		s.t.Fatalf("fixture: register: %v", err)
+	}
+	// Notification facts on the closed incident, so the war room's
+	// "Notifications owed" panel renders with data in the template test
+	// (the open incident keeps none, for the panel's empty state).
+	rules, err := obligation.Builtin()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	facts, err := obligation.ParseFacts([]byte("organisation:\n  jurisdictions: [US, EU-DE]\n  entity_types: [sec_registrant]\nincident:\n" +
+		"  affected:\n    - {jurisdiction: US-TX, count: 300}\n    - {jurisdiction: EU-FR, count: 12000}\n  data_types: [ssn, personal_data]\n" +
+		"  events:\n    awareness: " + time.Now().UTC().Add(-30*time.Hour).Format(time.RFC3339) + "\n"))
+	if err != nil {
+		s.t.Fatalf("fixture: facts: %v", err)
+	}
+	obs := &obligation.Service{DB: s.db, Now: time.Now, Log: quiet(), Rules: rules}
+	if _, err := obs.PutFacts(admin, f.closed.Ref, *facts, 0); err != nil {
+		s.t.Fatalf("fixture: put facts: %v", err)
 	}
 }

@@ -25,6 +25,7 @@ type warRoomPage struct {
 	Commanders []incident.Assignment
 	RoleNames  map[string]string // role key -> name, for task cards
 	Pages      []notify.Page
+	Owed       *owedPanel
 }
 
 type roleSlot struct {
@@ -96,6 +97,9 @@ func (s *Server) renderWarRoom(w http.ResponseWriter, r *http.Request, v *view, 
 		if d.Pages, err = s.Notify.Pages(ctx, inc.ID); err != nil {
 			return err
 		}
+	}
+	if d.Owed, err = s.owedPanel(ctx, ref); err != nil {
+		return err
 	}
 	tasks, err := s.Incidents.Tasks(ctx, ref, incident.TaskFilter{})
 	if err != nil {

@@ -26,6 +26,11 @@
     return m + "m";
   }
   function tickClocks() {
+    document.querySelectorAll("[data-due]").forEach((el) => {
+      const left = new Date(el.dataset.due) - new Date();
+      el.textContent = left < 0 ? "overdue " + human(-left) : "in " + human(left);
+      el.classList.toggle("overdue", left < 0);
+    });
     document.querySelectorAll("[data-since]").forEach((el) => {
       const from = new Date(el.dataset.since);
       const until = el.dataset.until ? new Date(el.dataset.until) : new Date();
