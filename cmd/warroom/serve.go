@@ -212,7 +212,7 @@ func (a *app) serve(ctx context.Context, c serverConfig) error {
 // seedDemo fills an empty database with the demo organisation and prints
 // how to sign in as each of its people.
 func (a *app) seedDemo(ctx context.Context, l *local, c serverConfig, log *slog.Logger) error {
-	res, err := demo.Seed(ctx, l.db, time.Now(), log)
+	res, err := demo.Seed(ctx, l.db, time.Now(), log, demo.Options{Blobs: l.evidence.Blobs})
 	if errors.Is(err, demo.ErrNotEmpty) {
 		fmt.Fprintf(a.stdout, "\nThe database already has data; not adding the demo again (use an empty --data directory for a fresh demo).\n\n")
 		return nil

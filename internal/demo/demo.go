@@ -8,9 +8,13 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/internal/actor"
+	"github.com/warroom/warroom/internal/attack"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/evidence"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/obligation"
 	"github.com/warroom/warroom/internal/org"
 )
 
@@ -35,6 +39,15 @@ type Login struct {
 	Note     string // their job and what they do in the demo
 }
 
+// Options are what Seed needs beyond the database.
+type Options struct {
+	// Blobs stores the demo's uploaded evidence; without it the demo's
+	// evidence is only items registered as held elsewhere.
+	Blobs *evidence.Blobs
+	// Rules are the obligation rules (default: the built-in catalogue).
+	Rules *obligation.Catalogue
+}
+
 // orgAge is how long before now the organisation was set up, so people
 // exist well before the oldest incident.
 const orgAge = 120 * 24 * time.Hour
@@ -46,9 +59,16 @@ const orgAge = 120 * 24 * time.Hour
 // Seed is not one transaction: it goes through the public services, each
 // of which commits its own. A failure part-way (a bug, a lost database)
 // leaves a partial demo behind, which the next Seed then refuses to touch.
-func Seed(ctx context.Context, d *db.DB, now time.Time, log *slog.Logger) (Result, error) {
+func Seed(ctx context.Context, d *db.DB, now time.Time, log *slog.Logger, opts Options) (Result, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	rules := opts.Rules
+	if rules == nil {
+		var err error
+		if rules, err = obligation.Builtin(); err != nil {
+			return Result{}, err
+		}
 	}
 	log = log.With("component", "demo")
 	// Stories are anchored to a whole minute so the demo's times read like
@@ -56,11 +76,15 @@ func Seed(ctx context.Context, d *db.DB, now time.Time, log *slog.Logger) (Resul
 	end := now.UTC().Truncate(time.Minute)
 	c := &clock{t: end.Add(-orgAge), limit: now}
 	s := &seeder{
-		orgs:      &org.Service{DB: d, Now: c.Now, Log: log},
-		incidents: &incident.Service{DB: d, Now: c.Now, Log: log},
-		clock:     c,
-		end:       end,
-		people:    map[string]context.Context{},
+		orgs:        &org.Service{DB: d, Now: c.Now, Log: log},
+		incidents:   &incident.Service{DB: d, Now: c.Now, Log: log},
+		iocs:        &ioc.Service{DB: d, Now: c.Now, Log: log},
+		locker:      &evidence.Service{DB: d, Now: c.Now, Log: log, Blobs: opts.Blobs},
+		attack:      &attack.Service{DB: d, Now: c.Now, Log: log},
+		obligations: &obligation.Service{DB: d, Now: c.Now, Log: log, Rules: rules},
+		clock:       c,
+		end:         end,
+		people:      map[string]context.Context{},
 	}
 	empty, err := s.orgs.IsEmpty(ctx)
 	if err != nil {
@@ -137,13 +161,17 @@ func (c *clock) Now() time.Time { return c.t }
 // sticks and turns every later step into a no-op, so the stories read as
 // the sequence of events they are instead of a wall of error checks.
 type seeder struct {
-	orgs      *org.Service
-	incidents *incident.Service
-	clock     *clock
-	end       time.Time                  // the anchor: now, to the minute
-	people    map[string]context.Context // person key -> acting as them
-	declared  int
-	err       error
+	orgs        *org.Service
+	incidents   *incident.Service
+	iocs        *ioc.Service
+	locker      *evidence.Service
+	attack      *attack.Service
+	obligations *obligation.Service
+	clock       *clock
+	end         time.Time                  // the anchor: now, to the minute
+	people      map[string]context.Context // person key -> acting as them
+	declared    int
+	err         error
 }
 
 func (s *seeder) fail(err error, what string) {

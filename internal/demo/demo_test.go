@@ -32,7 +32,7 @@ func seed(t *testing.T, d *db.DB) *seeded {
 	ctx := context.Background()
 	now := time.Now().UTC()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	res, err := demo.Seed(ctx, d, now, log)
+	res, err := demo.Seed(ctx, d, now, log, demo.Options{})
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}
@@ -113,6 +113,7 @@ func TestSeed(t *testing.T) {
 			t.Fatalf("admin sees incidents of %d types, want 4: %v", len(s.byType), s.byType)
 		}
 		t.Run("Ransomware", func(t *testing.T) { testRansomware(t, s) })
+		t.Run("RansomwareAnalysis", func(t *testing.T) { testRansomwareAnalysis(t, d, s) })
 		t.Run("BusinessEmailCompromise", func(t *testing.T) { testBEC(t, s) })
 		t.Run("InsiderRestricted", func(t *testing.T) { testInsider(t, s) })
 		t.Run("Phishing", func(t *testing.T) {
@@ -172,7 +173,7 @@ func TestSeed(t *testing.T) {
 			}
 		})
 		t.Run("ErrNotEmpty", func(t *testing.T) {
-			_, err := demo.Seed(context.Background(), d, time.Now(), nil)
+			_, err := demo.Seed(context.Background(), d, time.Now(), nil, demo.Options{})
 			if !errors.Is(err, demo.ErrNotEmpty) {
 				t.Errorf("second seed: got %v, want ErrNotEmpty", err)
 			}

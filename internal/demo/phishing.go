@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/ioc"
 )
 
 // phishing is a report that came in an hour ago, still being analysed: a
@@ -47,4 +48,15 @@ func (s *seeder) phishing() {
 	s.at(declared.Add(25 * time.Minute))
 	st.write("aisha", kindNote, "Proxy: two users POSTed to /login on the fake portal. VPN now needs MFA for everyone "+
 		"(since the ransomware containment), so a password alone will not get in; resetting both anyway.")
+	no := false
+	for _, in := range []ioc.Input{
+		{Type: "domain", Value: "vpn-example.example.net", Source: "user reports", Tags: []string{"phishing"}},
+		{Type: "email", Value: "it-support@example-vpn.example.net", Source: "user reports", Tags: []string{"phishing"}},
+		{Type: "ipv4", Value: "203.0.113.90", Source: "mail headers", Tags: []string{"phishing"}},
+		// The VPN tried the harvested passwords from an address the
+		// ransomware case already knows: the correlation shows on both.
+		{Type: "ipv4", Value: "203.0.113.46", Source: "VPN logs", IsIOC: &no, Note: "Two failed VPN logins with the harvested passwords (MFA refused them)."},
+	} {
+		st.indicator("aisha", in)
+	}
 }

@@ -1,7 +1,12 @@
 package demo
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/warroom/warroom/internal/attack"
+	"github.com/warroom/warroom/internal/evidence"
+	"github.com/warroom/warroom/internal/ioc"
 
 	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/org"
@@ -30,11 +35,15 @@ func (r *ransomware) investigation() {
 	r.after(3*hour + halfHour)
 	r.write("claire", kindComms, "All-staff notice sent: finance shares are unavailable because of a security incident; do "+
 		"not try to reconnect, do not use personal storage as a workaround, report pop-ups to the service desk on ext. 4400.")
+	r.after(3*hour + 50*time.Minute)
+	r.indicators()
 	r.after(4 * hour)
-	r.attacker("aisha", r.t(stuffingAt), "Credential stuffing against vpn.example.com from 203.0.113.45 and 203.0.113.46: "+
-		"4,212 failed logins over 50 minutes across 380 accounts (usernames from an old third-party breach list).")
-	r.attacker("aisha", r.t(vpnLoginAt), "Successful VPN login as svc-scanner from 203.0.113.46, assigned 198.51.100.23. "+
-		"svc-scanner is a legacy service account in the MFA exemption group with a password unchanged since 2019.")
+	r.activity("aisha", r.t(stuffingAt), attack.Input{Text: "Credential stuffing against vpn.example.com from 203.0.113.45 and 203.0.113.46: " +
+		"4,212 failed logins over 50 minutes across 380 accounts (usernames from an old third-party breach list).",
+		Precision: attack.Minute, Host: "vpn.example.com", Tactic: "credential-access", Technique: "T1110.004"}, "203.0.113.45", "203.0.113.46")
+	r.activity("aisha", r.t(vpnLoginAt), attack.Input{Text: "Successful VPN login as svc-scanner from 203.0.113.46, assigned 198.51.100.23. " +
+		"svc-scanner is a legacy service account in the MFA exemption group with a password unchanged since 2019.",
+		Precision: attack.Second, Host: "vpn.example.com", Account: "svc-scanner", Tactic: "initial-access", Technique: "T1133"}, "203.0.113.46", "svc-scanner")
 	r.after(4*hour + 20*time.Minute)
 	r.write("daniel", kindAction, "svc-scanner disabled. MFA exemption group removed from the VPN policy: every profile now "+
 		"requires MFA, service accounts cannot use the VPN at all. 23 active VPN sessions reset.")
@@ -58,24 +67,37 @@ func (r *ransomware) investigation() {
 	r.after(7 * hour)
 	r.write("priya", kindAction, "Memory images of FS01, FS02, DC01 and WS-FIN-114 acquired and hashed; disk images running. "+
 		"Chain of custody forms CoC-017 to CoC-020, evidence locker 2.")
+	for i, host := range []string{"FS01", "FS02", "DC01", "WS-FIN-114"} {
+		r.register("priya", evidence.ExternalInput{Meta: evidence.Meta{Name: "Memory image of " + host, SourceHost: host,
+			Method: "WinPmem to a write-blocked USB drive; SHA-256 taken at acquisition"},
+			Location: fmt.Sprintf("Evidence locker 2, bag CoC-%03d", 17+i), Size: int64(16+8*(i%2)) << 30})
+	}
 	r.after(8 * hour)
-	r.attacker("aisha", r.t(vpnLoginAt+12*time.Minute), "RDP from 198.51.100.23 (VPN pool) to WS-FIN-114 as svc-scanner, "+
-		"which is a local administrator there through the 'Scanner Admins' group.")
-	r.attacker("aisha", r.t(discoveryAt), "Discovery on WS-FIN-114: AdFind.exe dumping users, groups, computers and trusts to "+
-		"C:\\PerfLogs\\ad.txt; SoftPerfect netscan.exe sweeping 198.51.100.0/24 for SMB and RDP.")
+	r.activity("aisha", r.t(vpnLoginAt+12*time.Minute), attack.Input{Text: "RDP from 198.51.100.23 (VPN pool) to WS-FIN-114 as svc-scanner, " +
+		"which is a local administrator there through the 'Scanner Admins' group.",
+		Precision: attack.Second, Host: "WS-FIN-114", Account: "svc-scanner", Tactic: "lateral-movement", Technique: "T1021.001"}, "svc-scanner")
+	r.activity("aisha", r.t(discoveryAt), attack.Input{Text: "Discovery on WS-FIN-114: AdFind.exe dumping users, groups, computers and trusts to " +
+		"C:\\PerfLogs\\ad.txt; SoftPerfect netscan.exe sweeping 198.51.100.0/24 for SMB and RDP.",
+		Precision: attack.Minute, Host: "WS-FIN-114", Account: "svc-scanner", Tactic: "discovery", Technique: "T1087.002"}, "AdFind.exe")
 	r.after(10 * hour)
-	r.attacker("priya", r.t(lsassAt), "Credential dumping on WS-FIN-114: rundll32.exe C:\\Windows\\System32\\comsvcs.dll "+
-		"MiniDump of LSASS to C:\\PerfLogs\\l.dmp. adm-jkowalski (Domain Admins) had an RDP session on that host the same "+
-		"day; its credentials were in the dump.")
-	r.attacker("priya", r.t(psexecAt), "Lateral movement with PsExec as adm-jkowalski from WS-FIN-114 to FS01, FS02 and DC01: "+
-		"PSEXESVC service installed on each (System event 7045), cmd.exe sessions of 3 to 20 minutes.")
+	r.activity("priya", r.t(lsassAt), attack.Input{Text: "Credential dumping on WS-FIN-114: rundll32.exe C:\\Windows\\System32\\comsvcs.dll " +
+		"MiniDump of LSASS to C:\\PerfLogs\\l.dmp. adm-jkowalski (Domain Admins) had an RDP session on that host the same " +
+		"day; its credentials were in the dump.",
+		Precision: attack.Minute, Host: "WS-FIN-114", Account: "adm-jkowalski", Tactic: "credential-access", Technique: "T1003.001",
+		Evidence: []string{"EV-6"}}, "adm-jkowalski")
+	r.activity("priya", r.t(psexecAt), attack.Input{Text: "Lateral movement with PsExec as adm-jkowalski from WS-FIN-114 to FS01, FS02 and DC01: " +
+		"PSEXESVC service installed on each (System event 7045), cmd.exe sessions of 3 to 20 minutes.",
+		Precision: attack.Minute, Host: "DC01", Account: "adm-jkowalski", Tactic: "lateral-movement", Technique: "T1021.002",
+		Evidence: []string{"EV-5"}}, "adm-jkowalski")
 	r.after(11 * hour)
 	r.milestone("priya", "first_compromise", r.t(vpnLoginAt))
 	r.move("priya", "images", statusDone)
 	r.after(12 * hour)
-	r.exfil = r.attacker("aisha", r.t(rcloneAt), "Exfiltration from FS01 with rclone (renamed svchost32.exe, config in "+
-		"C:\\PerfLogs\\rc.conf): \\\\FS01\\Finance and \\\\FS01\\Payroll copied to storage.example.net (192.0.2.77) over "+
-		"11 hours, about 120 GB per the firewall byte counts.")
+	r.exfil = r.activity("aisha", r.t(rcloneAt), attack.Input{Text: "Exfiltration from FS01 with rclone (renamed svchost32.exe, config in " +
+		"C:\\PerfLogs\\rc.conf): \\\\FS01\\Finance and \\\\FS01\\Payroll copied to storage.example.net (192.0.2.77) over " +
+		"11 hours, about 120 GB per the firewall byte counts.",
+		Precision: attack.Hour, Host: "FS01", Account: "adm-jkowalski", Tactic: "exfiltration", Technique: "T1567.002",
+		Evidence: []string{"EV-3"}}, "svchost32.exe", "storage.example.net", "192.0.2.77")
 	r.update("aisha", incident.Patch{Tags: &[]string{"ransomware", "lockbit", "finance", "file-servers", "exfiltration", "vpn"}})
 	r.move("aisha", "exfil", statusBlocked)
 	r.write("aisha", kindNote, "Exfiltration scope is blocked on the storage provider: we asked their abuse desk to preserve and "+
@@ -96,18 +118,24 @@ func (r *ransomware) nextShift() {
 	r.write("sam", kindNote, "Hunt across all endpoints for PSEXESVC, rclone and AnyDesk artefacts: AnyDesk "+
 		"installed by adm-jkowalski on WS-FIN-120 and APP03. Neither shows encryption.")
 	r.after(17 * hour)
-	r.attacker("sam", r.t(anydeskAt), "Persistence: AnyDesk installed as a service on WS-FIN-120 and APP03 by adm-jkowalski "+
-		"over PsExec, unattended-access password set; connections from 203.0.113.52 until the day of encryption.")
+	r.indicator("sam", ioc.Input{Type: "ipv4", Value: "203.0.113.52", Source: "AnyDesk connection trace on WS-FIN-120", Tags: []string{"anydesk", "c2"},
+		FirstSeen: ptr(r.t(anydeskAt)), LastSeen: ptr(r.t(encryptFS01))})
+	r.activity("sam", r.t(anydeskAt), attack.Input{Text: "Persistence: AnyDesk installed as a service on WS-FIN-120 and APP03 by adm-jkowalski " +
+		"over PsExec, unattended-access password set; connections from 203.0.113.52 until the day of encryption.",
+		Precision: attack.Hour, Host: "WS-FIN-120", Account: "adm-jkowalski", Tactic: "persistence", Technique: "T1219"}, "203.0.113.52")
 	r.after(18 * hour)
 	r.write("sam", kindDecision, "WS-FIN-120 and APP03 network-contained; adm-jkowalski disabled (its owner uses a new "+
 		"account issued in person). AnyDesk blocked by application control across the estate.")
 	r.after(20 * hour)
-	r.attacker("aisha", r.t(gpoAt), "GPO 'Update Policy' created and linked to the Finance OU on DC01 by adm-jkowalski; it "+
-		"copies HLJkNskOq.exe from \\\\DC01\\NETLOGON and runs it with -pass through a scheduled task.")
-	r.attacker("aisha", r.t(encryptFS01), "Encryption starts on FS01 (vssadmin delete shadows /all /quiet, Veeam services "+
-		"stopped). The EDR agent on FS01 had been uninstalled over PsExec 20 minutes earlier, so no alert.")
-	r.attacker("aisha", r.t(encryptFS02), "Encryption starts on FS02; the EDR agent there raises 'Ransomware behaviour' "+
-		"after 20 minutes of file renames, which is how we found out.")
+	r.activity("aisha", r.t(gpoAt), attack.Input{Text: "GPO 'Update Policy' created and linked to the Finance OU on DC01 by adm-jkowalski; it " +
+		"copies HLJkNskOq.exe from \\\\DC01\\NETLOGON and runs it with -pass through a scheduled task.",
+		Precision: attack.Minute, Host: "DC01", Account: "adm-jkowalski", Tactic: "execution", Technique: "T1484.001", Evidence: []string{"EV-2"}}, sample)
+	r.activity("aisha", r.t(encryptFS01), attack.Input{Text: "Encryption starts on FS01 (vssadmin delete shadows /all /quiet, Veeam services " +
+		"stopped). The EDR agent on FS01 had been uninstalled over PsExec 20 minutes earlier, so no alert.",
+		Precision: attack.Minute, Host: "FS01", Tactic: "impact", Technique: "T1486", Evidence: []string{"EV-3"}}, sample)
+	r.activity("aisha", r.t(encryptFS02), attack.Input{Text: "Encryption starts on FS02; the EDR agent there raises 'Ransomware behaviour' " +
+		"after 20 minutes of file renames, which is how we found out.",
+		Precision: attack.Second, Host: "FS02", Tactic: "impact", Technique: "T1486", Evidence: []string{"EV-1", "EV-4"}}, sample)
 	r.after(22 * hour)
 	r.correct("aisha", r.exfil, "Correction: about 312 GB left, not 120 GB. The first figure came from the primary firewall "+
 		"only; FS02's traffic to 192.0.2.77 left through the second cluster (fw-dc2), which also shows \\\\FS02\\HR copied.")
@@ -121,6 +149,7 @@ func (r *ransomware) nextShift() {
 	r.move("robert", "notify", statusWorking)
 	r.write("robert", kindNote, "Payroll and HR shares hold names, bank details and national insurance numbers of about "+
 		"1,900 employees: very likely a notifiable personal-data breach. The 72 hours run from awareness at declaration.")
+	r.notificationFacts()
 	r.after(26 * hour)
 	r.write("jonas", kindNote, "No public decryptor for this build and no key material in the FS02 memory image; recovery "+
 		"has to come from backups.")

@@ -12,8 +12,9 @@ import (
 // person would make in the UI; each is skipped once the seeder has failed.
 type story struct {
 	*seeder
-	ref   string
-	tasks map[string]int64 // task label -> number in the incident
+	ref    string
+	tasks  map[string]int64  // task label -> number in the incident
+	iocIDs map[string]string // indicator value -> ID
 }
 
 func (s *seeder) story() *story { return &story{seeder: s, tasks: map[string]int64{}} }

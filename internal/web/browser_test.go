@@ -193,7 +193,7 @@ func screenshotDir(t *testing.T) string {
 func TestBrowserDemo(t *testing.T) {
 	chrome(t)
 	d := dbtest.OpenSQLite(t)
-	res, err := demo.Seed(context.Background(), d, time.Now(), nil)
+	res, err := demo.Seed(context.Background(), d, time.Now(), nil, demo.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,6 +231,19 @@ func TestBrowserDemo(t *testing.T) {
 	maya.screenshot(shots, "demo-plan", false)
 	maya.run(chromedp.Navigate(srv.URL+"/admin/notifications"), chromedp.WaitVisible("#del-h", chromedp.ByQuery))
 	maya.screenshot(shots, "demo-notifications", true)
+	// The analysis pages of the ransomware incident, each with content.
+	for _, p := range []struct{ path, wait, shot, want string }{
+		{"/indicators", "table.iocs", "demo-indicators", "Also seen in"},
+		{"/evidence", "table.evidence", "demo-evidence", "Memory image of DC01"},
+		{"/attack", "#story-h", "demo-attack", "Exfiltration"},
+		{"/obligations", "main", "demo-obligations", "Texas"},
+	} {
+		maya.run(chromedp.Navigate(srv.URL+href+p.path), chromedp.WaitVisible(p.wait, chromedp.ByQuery))
+		if got := maya.text("main"); !strings.Contains(got, p.want) {
+			t.Errorf("%s does not show %q", p.path, p.want)
+		}
+		maya.screenshot(shots, p.shot, false)
+	}
 }
 
 // TestBrowser drives the real UI in Chromium: sign in, declare, add a task
