@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/obligation"
 )
 
@@ -150,24 +151,7 @@ func leftCell(o obligation.Obligation, now time.Time) string {
 	if o.Status != obligation.Due || o.Due == "" {
 		return ""
 	}
-	d := o.DueTime().Sub(now).Round(time.Minute)
-	if d < 0 {
-		return "overdue " + shortDuration(-d)
-	}
-	return shortDuration(d)
-}
-
-func shortDuration(d time.Duration) string {
-	days := int(d.Hours()) / 24
-	h := int(d.Hours()) % 24
-	m := int(d.Minutes()) % 60
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%dd %dh", days, h)
-	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
-	}
-	return fmt.Sprintf("%dm", m)
+	return incident.Countdown(o.DueTime(), now)
 }
 
 func (a *app) obligationsRulesCommand() *cobra.Command {

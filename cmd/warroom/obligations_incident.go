@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/warroom/warroom/client"
+	"github.com/warroom/warroom/internal/incident"
 	"github.com/warroom/warroom/internal/obligation"
 )
 
@@ -101,11 +102,7 @@ func (a *app) obligationsListCommand() *cobra.Command {
 						due = "without undue delay"
 						if d, err := time.Parse(time.RFC3339, o.Due); err == nil {
 							due = d.Format("2006-01-02 15:04 MST")
-							if r := d.Sub(rep.EvaluatedAt).Round(time.Minute); r >= 0 {
-								left = shortDuration(r)
-							} else {
-								left = "overdue " + shortDuration(-r)
-							}
+							left = incident.Countdown(d, rep.EvaluatedAt)
 						}
 					}
 					t.row(o.Rule, o.Status, due, left, o.Notification.Status, truncate(o.Recipient, 50))

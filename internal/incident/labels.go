@@ -3,6 +3,7 @@ package incident
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // labels are the words people read for enum values; JSON keeps the keys.
@@ -39,4 +40,32 @@ func Label(v any) string {
 		return l
 	}
 	return strings.ReplaceAll(s, "_", " ")
+}
+
+// HumanDuration says how long, the way a responder says it: 3d 4h,
+// 2h 05m, 12m. Negative durations read as zero.
+func HumanDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	days := int(d.Hours()) / 24
+	h := int(d.Hours()) % 24
+	m := int(d.Minutes()) % 60
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh", days, h)
+	case h > 0:
+		return fmt.Sprintf("%dh %02dm", h, m)
+	}
+	return fmt.Sprintf("%dm", m)
+}
+
+// Countdown says how long until due at now ("in 2d 4h") or how late
+// ("overdue 3h 05m"), to the minute.
+func Countdown(due, now time.Time) string {
+	d := due.Sub(now).Round(time.Minute)
+	if d < 0 {
+		return "overdue " + HumanDuration(-d)
+	}
+	return "in " + HumanDuration(d)
 }

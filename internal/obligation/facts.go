@@ -1,7 +1,6 @@
 package obligation
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -51,11 +50,9 @@ func ParseFacts(src []byte) (*Facts, error) {
 	}
 	var f Facts
 	if err := yamlsafe.Unmarshal(src, &f); err != nil {
-		msg := err.Error()
-		var ye yamlError
-		if errors.As(err, &ye) && ye.GetToken() != nil && ye.GetToken().Position != nil {
-			pos := ye.GetToken().Position
-			msg = fmt.Sprintf("line %d column %d: %s", pos.Line, pos.Column, ye.GetMessage())
+		pos, msg, found := yamlsafe.ErrorAt(err)
+		if found {
+			msg = fmt.Sprintf("line %d column %d: %s", pos.Line, pos.Column, msg)
 		}
 		return nil, &errs.Error{Code: errs.Invalid, Message: "facts are not valid YAML or JSON of the expected shape: " + msg}
 	}

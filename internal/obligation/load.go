@@ -2,7 +2,6 @@ package obligation
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -10,9 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/token"
 
 	"github.com/warroom/warroom/internal/yamlsafe"
 )
@@ -121,49 +118,16 @@ type linter struct {
 	problems []Problem
 }
 
-type yamlError interface {
-	GetToken() *token.Token
-	GetMessage() string
-}
-
 func (l *linter) fromYAMLError(err error) {
-	var ye yamlError
-	if errors.As(err, &ye) && ye.GetToken() != nil && ye.GetToken().Position != nil {
-		pos := ye.GetToken().Position
-		l.problems = append(l.problems, Problem{File: l.file, Line: pos.Line, Column: pos.Column, Message: ye.GetMessage()})
-		return
-	}
-	l.problems = append(l.problems, Problem{File: l.file, Line: 1, Column: 1, Message: err.Error()})
+	pos, msg, _ := yamlsafe.ErrorAt(err)
+	l.problems = append(l.problems, Problem{File: l.file, Line: pos.Line, Column: pos.Column, Message: msg})
 }
 
 // at records a problem at a YAML path; a missing field is reported at the
 // nearest parent that exists.
 func (l *linter) at(path, format string, args ...any) {
-	line, col := 1, 1
-	for p := path; p != ""; p = parentPath(p) {
-		yp, err := yaml.PathString(p)
-		if err != nil {
-			continue
-		}
-		n, err := yp.FilterFile(l.ast)
-		if err != nil || n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
-			continue
-		}
-		line, col = n.GetToken().Position.Line, n.GetToken().Position.Column
-		break
-	}
-	l.problems = append(l.problems, Problem{File: l.file, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
-}
-
-func parentPath(p string) string {
-	if p == "$" {
-		return ""
-	}
-	i := strings.LastIndexAny(p, ".[")
-	if i <= 0 {
-		return "$"
-	}
-	return p[:i]
+	pos := yamlsafe.PathPosition(l.ast, path)
+	l.problems = append(l.problems, Problem{File: l.file, Line: pos.Line, Column: pos.Column, Message: fmt.Sprintf(format, args...)})
 }
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,79}$`)

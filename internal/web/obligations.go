@@ -33,17 +33,13 @@ type obligationsPage struct {
 // Statuses feeds the status select.
 func (obligationsPage) Statuses() []string { return obligation.NotificationStatuses }
 
-// Left is the countdown to a due instant at now: "2d 18h", "overdue 3h 5m".
+// Left is the countdown to a due instant at now: "in 2d 18h", "overdue 3h 05m".
 func (obligationsPage) Left(due string, now time.Time) string {
 	t, err := time.Parse(time.RFC3339, due)
 	if err != nil {
 		return ""
 	}
-	d := t.Sub(now).Round(time.Minute)
-	if d < 0 {
-		return "overdue " + roughly(-d)
-	}
-	return "in " + roughly(d)
+	return incident.Countdown(t, now)
 }
 
 // Overdue reports whether a due instant has passed.
@@ -76,17 +72,6 @@ func (obligationsPage) CitationTitle(c string) string {
 		return c[:i]
 	}
 	return c
-}
-
-func roughly(d time.Duration) string {
-	days, h, m := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
-	switch {
-	case days > 0:
-		return strconv.Itoa(days) + "d " + strconv.Itoa(h) + "h"
-	case h > 0:
-		return strconv.Itoa(h) + "h " + strconv.Itoa(m) + "m"
-	}
-	return strconv.Itoa(m) + "m"
 }
 
 func (s *Server) obligationsPage(w http.ResponseWriter, r *http.Request, v *view) error {

@@ -136,6 +136,7 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02T15:04")
 	},
 	"since":          func(from, now time.Time) string { return humanDuration(now.Sub(from)) },
+	"countdown":      incident.Countdown,
 	"lower":          strings.ToLower,
 	"sevClass":       func(s incident.Severity) string { return "sev" + strings.TrimPrefix(string(s), "SEV") },
 	"types":          func() []incident.Type { return incident.Types },
@@ -178,22 +179,8 @@ var funcs = template.FuncMap{
 	},
 }
 
-// humanDuration says how long ago, the way a responder says it: 3d 4h, 2h 05m, 12m.
-func humanDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	days := int(d.Hours()) / 24
-	h := int(d.Hours()) % 24
-	m := int(d.Minutes()) % 60
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%dd %dh", days, h)
-	case h > 0:
-		return fmt.Sprintf("%dh %02dm", h, m)
-	}
-	return fmt.Sprintf("%dm", m)
-}
+// humanDuration says how long ago, the way a responder says it.
+func humanDuration(d time.Duration) string { return incident.HumanDuration(d) }
 
 // evForm is the data of the "evidencemeta" partial: the page's view and
 // which form the fields belong to.
