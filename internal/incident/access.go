@@ -9,6 +9,7 @@ import (
 	"github.com/warroom/warroom/internal/actor"
 	"github.com/warroom/warroom/internal/audit"
 	"github.com/warroom/warroom/internal/db"
+	"github.com/warroom/warroom/internal/errs"
 )
 
 // Visible returns, inside tx, the incident with ref if a may see it.
@@ -40,12 +41,34 @@ func AuditRead(ctx context.Context, tx *db.Tx, now time.Time, a *actor.Actor, i 
 	return audit.Write(ctx, tx, now, a, "", "restricted.read", "incident", i.ID, map[string]string{"ref": i.Ref, "view": what})
 }
 
+// WriteChangeable runs fn in a write transaction on an incident the actor
+// in ctx may change. Need-to-know is checked in that same transaction, so
+// a roster change cannot slip between the check and the write: not found
+// when they may not see it, forbidden when they may only read it. The
+// capabilities that write to an incident (indicators, obligations…) use it.
+func WriteChangeable(ctx context.Context, d *db.DB, ref string, fn func(tx *db.Tx, a *actor.Actor, i Incident) error) error {
+	a := actor.From(ctx)
+	if a == nil {
+		return &errs.Error{Code: errs.Unauthorized, Message: "sign in first"}
+	}
+	return d.Write(ctx, func(tx *db.Tx) error {
+		i, err := Changeable(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		return fn(tx, a, i)
+	})
+}
+
 // ReadVisible runs fn on an incident (with its milestones) a may see, in a
 // read transaction for ordinary incidents and in a write transaction that
 // audits the read for restricted ones. The incident service's own reads
 // use it too, so there is one way to read under need-to-know.
 func ReadVisible(ctx context.Context, d *db.DB, now time.Time, ref, what string, fn func(tx *db.Tx, i Incident) error) error {
 	a := actor.From(ctx)
+	if a == nil {
+		return &errs.Error{Code: errs.Unauthorized, Message: "sign in first"}
+	}
 	restricted := false
 	err := d.Read(ctx, func(tx *db.Tx) error {
 		i, err := loadIncident(ctx, tx, a, ref)

@@ -47,25 +47,12 @@ func signedIn(a *actor.Actor) error {
 // change; need-to-know is checked in that same transaction (not found when
 // they may not see it, forbidden when they may only read it).
 func (s *Service) write(ctx context.Context, ref string, fn func(tx *db.Tx, a *actor.Actor, i incident.Incident) error) error {
-	a := actor.From(ctx)
-	if err := signedIn(a); err != nil {
-		return err
-	}
-	return s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := incident.Changeable(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		return fn(tx, a, i)
-	})
+	return incident.WriteChangeable(ctx, s.DB, ref, fn)
 }
 
 // read runs fn on an incident the actor may see, auditing reads of a
 // restricted one as the incident service does.
 func (s *Service) read(ctx context.Context, ref string, fn func(tx *db.Tx, i incident.Incident) error) error {
-	if err := signedIn(actor.From(ctx)); err != nil {
-		return err
-	}
 	return incident.ReadVisible(ctx, s.DB, s.Now(), ref, "indicators", fn)
 }
 

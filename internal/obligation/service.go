@@ -89,31 +89,11 @@ type Report struct {
 	EvaluatedAt  time.Time            `json:"evaluated_at"`
 }
 
-func signedIn(a *actor.Actor) error {
-	if a == nil {
-		return &errs.Error{Code: errs.Unauthorized, Message: "sign in first"}
-	}
-	return nil
-}
-
 func (s *Service) write(ctx context.Context, ref string, fn func(tx *db.Tx, a *actor.Actor, i incident.Incident) error) error {
-	a := actor.From(ctx)
-	if err := signedIn(a); err != nil {
-		return err
-	}
-	return s.DB.Write(ctx, func(tx *db.Tx) error {
-		i, err := incident.Changeable(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		return fn(tx, a, i)
-	})
+	return incident.WriteChangeable(ctx, s.DB, ref, fn)
 }
 
 func (s *Service) read(ctx context.Context, ref string, fn func(tx *db.Tx, i incident.Incident) error) error {
-	if err := signedIn(actor.From(ctx)); err != nil {
-		return err
-	}
 	return incident.ReadVisible(ctx, s.DB, s.Now(), ref, "obligations", fn)
 }
 
