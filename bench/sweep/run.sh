@@ -38,7 +38,7 @@ rg -F -f "$tmp/corpus/iocs.txt" -n --no-heading --with-filename "$logs" >"$tmp/r
 t2=$(now)
 echo "load after:  $(uptime | sed 's/.*load average: //')"
 
-awk -v b="$bytes" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v rgv="$(rg --version | head -1)" -v n="$IOCS" -v cores="$(nproc)" 'BEGIN {
+awk -v b="$bytes" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v rgv="$(rg --version 2>/dev/null | head -1)" -v n="$IOCS" -v cores="$(nproc)" 'BEGIN {
   w = t1 - t0; r = t2 - t1
   printf "corpus: %.0f MiB, %s indicators, %d cores\n", b/1048576, n, cores
   printf "warroom sweep: %6.2f s  %8.1f MB/s\n", w, b/w/1e6

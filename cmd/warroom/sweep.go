@@ -85,7 +85,7 @@ was covered.
 	fl.Int64Var(&f.maxHashSize, "max-hash-size", sweep.DefaultMaxHashSize, "hash only files up to this many bytes")
 	fl.BoolVar(&f.followLinks, "follow-symlinks", false, "follow symbolic links (loops are detected and reported)")
 	fl.BoolVar(&f.binary, "binary", false, "also scan files that look binary (a NUL byte near the start)")
-	fl.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "scanning goroutines (default: one per core)")
+	fl.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "goroutines scanning blocks of text (the default is one per core)")
 	fl.IntVar(&f.lineLimit, "line-limit", 512, "longest line text shown with a hit, in bytes")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress bar and no summary: only hits (and errors) are printed")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar, even on a terminal")
@@ -171,6 +171,7 @@ func (a *app) sweep(ctx context.Context, f sweepFlags) error {
 		if walkErr = fsw.Walk(ctx, p); walkErr != nil && ctx.Err() == nil {
 			// The path itself could not be read (it did a moment ago):
 			// report it like any other unreadable file and go on.
+			stats.Errors.Add(1)
 			opt.OnError(p, walkErr)
 			walkErr = nil
 		}
@@ -189,7 +190,7 @@ func (a *app) sweep(ctx context.Context, f sweepFlags) error {
 		a.sweepSummary(m.Len(), stats, elapsed)
 	}
 	if walkErr == nil && f.upload {
-		if err := a.uploadSightings(context.WithoutCancel(ctx), f.incident, f.host, f.paths, seen, stats, elapsed); err != nil {
+		if err := a.uploadSightings(ctx, f.incident, f.host, f.paths, seen, stats, elapsed); err != nil {
 			return err
 		}
 		if !f.quiet {

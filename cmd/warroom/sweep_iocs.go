@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/warroom/warroom/client"
 	"github.com/warroom/warroom/internal/ioc"
@@ -116,40 +118,64 @@ func indicator(t ioc.Type, v string, subdomains bool, where string, probs *iocPr
 }
 
 func listIndicators(b []byte, subdomains bool, probs *iocProblems) []sweep.Indicator {
-	var inds []sweep.Indicator
+	// Type detection tries each type's rules in turn (IDN, URL parsing):
+	// for a long list it is most of the start-up time, so lines are
+	// detected on every core and then gathered in order.
+	type entry struct {
+		n        int
+		line, v  string
+		sub      bool
+		t        ioc.Type
+		ok, fast bool
+	}
+	var es []entry
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			es = append(es, entry{n: n, line: line})
 		}
-		v := line
-		if maybeDefanged(line) {
-			v = ioc.Refang(line)
+	}
+	detect := func(e *entry) {
+		e.v = e.line
+		if maybeDefanged(e.line) {
+			e.v = ioc.Refang(e.line)
 		}
-		sub := false
-		if strings.HasPrefix(v, "*.") {
-			v, sub = v[2:], true
+		if strings.HasPrefix(e.v, "*.") {
+			e.v, e.sub = e.v[2:], true
 		}
-		t, quick := quickType(v)
-		ok := quick
-		if !quick {
-			t, ok = ioc.Detect(v)
+		if e.t, e.fast = quickType(e.v); e.fast {
+			e.ok = true
+		} else {
+			e.t, e.ok = ioc.Detect(e.v)
 		}
-		if !ok {
-			probs.add("line %d: cannot tell what kind of indicator %q is; write the file as CSV with type,value", n, line)
-			continue
-		}
-		if sub && t != ioc.Domain {
-			probs.add("line %d: *. is for domains, and %q is a %s", n, line, t)
-			continue
-		}
-		if !quick {
+	}
+	parts := min(runtime.GOMAXPROCS(0), max(1, len(es)/1024))
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := k * len(es) / parts; i < (k+1)*len(es)/parts; i++ {
+				detect(&es[i])
+			}
+		}()
+	}
+	wg.Wait()
+	var inds []sweep.Indicator
+	for _, e := range es {
+		switch {
+		case !e.ok:
+			probs.add("line %d: cannot tell what kind of indicator %q is; write the file as CSV with type,value", e.n, e.line)
+		case e.sub && e.t != ioc.Domain:
+			probs.add("line %d: *. is for domains, and %q is a %s", e.n, e.line, e.t)
+		case !e.fast:
 			// Detect only says a type whose rules the value meets.
-			inds = append(inds, sweep.Indicator{Type: t, Value: v, Subdomains: (subdomains || sub) && t == ioc.Domain})
-		} else if in, ok := indicator(t, v, subdomains || sub, fmt.Sprintf("line %d", n), probs); ok {
-			inds = append(inds, in)
+			inds = append(inds, sweep.Indicator{Type: e.t, Value: e.v, Subdomains: (subdomains || e.sub) && e.t == ioc.Domain})
+		default:
+			if in, ok := indicator(e.t, e.v, subdomains || e.sub, fmt.Sprintf("line %d", e.n), probs); ok {
+				inds = append(inds, in)
+			}
 		}
 	}
 	return inds

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -230,5 +232,20 @@ func TestSweepCLISTIX(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "skip") {
 		t.Errorf("the MATCHES pattern is not mentioned:\n%s", errOut)
+	}
+}
+
+// TestSweepCLIInterrupted: a stop (Ctrl-C cancels the context) ends the
+// sweep with exit 1 and says what was covered; nothing is uploaded.
+func TestSweepCLIInterrupted(t *testing.T) {
+	dir, logs := sweepTree(t)
+	t.Setenv("WARROOM_CONFIG", filepath.Join(dir, "none.json"))
+	list := writeFile(t, dir, "iocs.txt", "evil.com\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"sweep", "--iocs", list, "--path", logs, "--path", dir}, strings.NewReader(""), &out, &errb)
+	if code != exitError || !strings.Contains(errb.String(), "interrupted: 0 of 2 paths finished") {
+		t.Errorf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
 }

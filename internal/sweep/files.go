@@ -222,7 +222,7 @@ func (s *FileSweep) file(ctx context.Context, p string, fi os.FileInfo) error {
 		r = io.TeeReader(f, io.MultiWriter(ws...))
 	}
 	if s.opt.Content {
-		err = s.logs.Scan(ctx, p, r, s.stats, s.emit)
+		err = s.logs.ScanModified(ctx, p, r, fi.ModTime(), s.stats, s.emit)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -97,6 +97,11 @@ type rangeSet struct {
 	// some segment touches: most addresses in a log (the organisation's
 	// own) are in none, and this answers for them without the search.
 	top [1 << 16 / 64]uint64
+	// first[k] is the index of the first segment that ends in /16 k or
+	// later, so a lookup searches only the segments of its own /16
+	// (first[k] to first[k+1], inclusive): a few, instead of twenty
+	// cache-missing steps through a million.
+	first []uint32
 }
 
 func (s *rangeSet) top16(a u128) uint64 {
@@ -118,6 +123,17 @@ func buildRanges(rs []ipRange, v6 bool) rangeSet {
 		for k := set.top16(g.first); k <= set.top16(g.last); k++ {
 			set.top[k/64] |= 1 << (k % 64)
 		}
+	}
+	if len(set.segs) > 64 {
+		set.first = make([]uint32, 1<<16+1)
+		i := 0
+		for k := range uint64(1 << 16) {
+			for i < len(set.segs) && set.top16(set.segs[i].last) < k {
+				i++
+			}
+			set.first[k] = uint32(i)
+		}
+		set.first[1<<16] = uint32(len(set.segs))
 	}
 	return set
 }
@@ -190,6 +206,12 @@ func (s *rangeSet) lookup(a u128) []int32 {
 	segs := s.segs
 	if k := s.top16(a); s.top[k/64]&(1<<(k%64)) == 0 {
 		return nil
+	}
+	if s.first != nil {
+		// The segments that can hold a: from the first one ending in
+		// a's /16 to the first one ending after it (it may start inside).
+		k := s.top16(a)
+		segs = segs[s.first[k]:min(int(s.first[k+1])+1, len(segs))]
 	}
 	if len(segs) == 0 || a.cmp(segs[0].first) < 0 || a.cmp(segs[len(segs)-1].last) > 0 {
 		return nil

@@ -20,7 +20,13 @@ type LogOptions struct {
 	BlockSize int            // bytes per block; default 4 MiB
 	LineLimit int            // Hit.Text is trimmed to this many bytes; default 512
 	Location  *time.Location // for timestamps without a zone; default UTC
-	Year      int            // for syslog timestamps; default the current year
+	// Year is for syslog timestamps, which have none: by default the year
+	// of ModTime, or the current year.
+	Year int
+	// ModTime is when the content was last written (a file's modification
+	// time), if known: a syslog time that would fall after it (a December
+	// line read in January) is taken to be from the year before.
+	ModTime time.Time
 	// Binary scans content that looks binary (a NUL byte in its first
 	// 8 KiB) too; by default such content is skipped, as grep does.
 	Binary bool
@@ -48,7 +54,8 @@ func (o *LogOptions) defaults() {
 // block is a run of whole lines handed to a worker.
 type block struct {
 	data   []byte
-	json   bool  // JSON lines: undo string escapes before matching
+	json   bool // JSON lines: undo string escapes before matching
+	opt    *LogOptions
 	offset int64 // of data[0] in the content
 	line   int64 // number of the line data[0] is on
 	hits   []Hit
@@ -96,6 +103,22 @@ func (s *LogScanner) work() {
 // counted from the start. stats may be nil. It stops at the first read
 // error or when ctx is done, having emitted the hits of everything before.
 func (s *LogScanner) Scan(ctx context.Context, path string, r io.Reader, stats *Stats, emit func(Hit)) error {
+	return s.ScanModified(ctx, path, r, time.Time{}, stats, emit)
+}
+
+// ScanModified is Scan for content last written at mod (zero if unknown),
+// which dates syslog lines (see LogOptions.ModTime).
+func (s *LogScanner) ScanModified(ctx context.Context, path string, r io.Reader, mod time.Time, stats *Stats, emit func(Hit)) error {
+	opt := s.opt
+	if !mod.IsZero() {
+		opt.ModTime = mod
+	}
+	if opt.Year == 0 {
+		opt.Year = time.Now().Year()
+		if !opt.ModTime.IsZero() {
+			opt.Year = opt.ModTime.In(opt.Location).Year()
+		}
+	}
 	if stats == nil {
 		stats = new(Stats)
 	}
@@ -113,7 +136,7 @@ func (s *LogScanner) Scan(ctx context.Context, path string, r io.Reader, stats *
 		stats.Skipped.Add(1)
 		return nil
 	}
-	return s.pipeline(ctx, path, in, stats, emit)
+	return s.pipeline(ctx, path, in, &opt, stats, emit)
 }
 
 type countReader struct {
@@ -130,7 +153,7 @@ func (c countReader) Read(p []byte) (int, error) {
 // pipeline reads blocks in order, hands them to the workers and emits
 // their hits in the same order; at most 2×workers blocks are in flight,
 // which bounds memory.
-func (s *LogScanner) pipeline(ctx context.Context, path string, in io.Reader, stats *Stats, emit func(Hit)) error {
+func (s *LogScanner) pipeline(ctx context.Context, path string, in io.Reader, opt *LogOptions, stats *Stats, emit func(Hit)) error {
 	queue := make(chan *block, 2*s.opt.Workers)
 	var emitWG sync.WaitGroup
 	emitWG.Add(1)
@@ -150,7 +173,7 @@ func (s *LogScanner) pipeline(ctx context.Context, path string, in io.Reader, st
 			}
 		}
 	}()
-	err := s.read(ctx, in, isJSONLines(path), queue)
+	err := s.read(ctx, in, isJSONLines(path), opt, queue)
 	close(queue)
 	emitWG.Wait()
 	return err
@@ -167,7 +190,7 @@ func (s *LogScanner) buffer(n int) []byte {
 	return make([]byte, n)
 }
 
-func (s *LogScanner) read(ctx context.Context, in io.Reader, json bool, queue chan<- *block) error {
+func (s *LogScanner) read(ctx context.Context, in io.Reader, json bool, opt *LogOptions, queue chan<- *block) error {
 	var carry []byte // the start of a line the last block cut
 	var offset, line int64 = 0, 1
 	size := s.opt.BlockSize
@@ -199,7 +222,7 @@ func (s *LogScanner) read(ctx context.Context, in io.Reader, json bool, queue ch
 			}
 		}
 		if len(data) > 0 {
-			b := &block{data: data, json: json, offset: offset, line: line, done: make(chan struct{})}
+			b := &block{data: data, json: json, opt: opt, offset: offset, line: line, done: make(chan struct{})}
 			offset += int64(len(data))
 			line += int64(bytes.Count(data, []byte{'\n'}))
 			select {
@@ -266,7 +289,7 @@ func (s *LogScanner) scanBlock(b *block, path string) []Hit {
 				le += m.Start
 			}
 			tm = nil
-			if t, ok := ParseTime(b.data[ls:le], s.opt.Year, s.opt.Location); ok {
+			if t, ok := eventTime(b.data[ls:le], b.opt); ok {
 				tm = &t
 			}
 		}
@@ -278,6 +301,18 @@ func (s *LogScanner) scanBlock(b *block, path string) []Hit {
 		})
 	}
 	return hits
+}
+
+// eventTime reads a line's time; a year-less syslog time later than a
+// day after the content was written is from the year before.
+func eventTime(line []byte, opt *LogOptions) (time.Time, bool) {
+	t, ok := ParseTime(line, opt.Year, opt.Location)
+	if ok && !opt.ModTime.IsZero() && t.After(opt.ModTime.Add(24*time.Hour)) {
+		if u, ok := ParseTime(line, opt.Year-1, opt.Location); ok && u.Before(t) {
+			return u, true
+		}
+	}
+	return t, ok
 }
 
 // trimLine keeps at most limit bytes of a line, centred on the match, on

@@ -184,3 +184,21 @@ func TestLogScanJSONLines(t *testing.T) {
 		})
 	}
 }
+
+// TestLogScanSyslogYear: syslog lines have no year; the file's
+// modification time supplies it, and a line later than that (December,
+// in a file last written in January) is from the year before.
+func TestLogScanSyslogYear(t *testing.T) {
+	ls := testMatcher().NewLogScanner(LogOptions{})
+	defer ls.Close()
+	log := "Dec 31 23:59:00 h x evil.com\nJan  1 00:01:00 h x evil.com\n"
+	var got []time.Time
+	mod := time.Date(2027, 1, 1, 0, 5, 0, 0, time.UTC)
+	if err := ls.ScanModified(context.Background(), "syslog", strings.NewReader(log), mod, nil, func(h Hit) { got = append(got, *h.Time) }); err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 1, 0, 0, time.UTC)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("times (-want +got):\n%s", diff)
+	}
+}

@@ -1,7 +1,6 @@
 package sweep
 
 import (
-	"errors"
 	"fmt"
 	"math/bits"
 	"runtime"
@@ -141,9 +140,6 @@ func (m *Matcher) Indicator(i int) Indicator { return m.inds[i] }
 // HashTypes reports which content hashes the set needs (md5, sha1,
 // sha256, sha512), so a file sweep computes only those.
 func (m *Matcher) HashTypes() map[ioc.Type]bool { return m.hashes }
-
-// ErrEmpty is returned by callers that refuse to sweep for nothing.
-var ErrEmpty = errors.New("no indicators to look for")
 
 func newLiteral(id int32, p Indicator, opt Options) literal {
 	v := p.Value
