@@ -190,7 +190,7 @@ func (a *app) sweep(ctx context.Context, f sweepFlags) error {
 		a.sweepSummary(m.Len(), stats, elapsed)
 	}
 	if walkErr == nil && f.upload {
-		if err := a.uploadSightings(ctx, f.incident, f.host, f.paths, seen, stats, elapsed); err != nil {
+		if err := a.uploadSightings(ctx, f.incident, f.host, f.paths, seen, stats, start); err != nil {
 			return err
 		}
 		if !f.quiet {

@@ -208,6 +208,12 @@ func TestSweepCLIIncident(t *testing.T) {
 			if code != 0 || strings.Count(out, "Sweep on ws-0142: 2 hits of 2 indicators in 3 files") != 1 {
 				t.Errorf("timeline after upload:\n%s", out)
 			}
+			// One transaction, one entry: the sightings with the host are in
+			// its payload (and so in the hash chain); nothing else was written.
+			if strings.Count(out, `"kind": "indicators_sighted"`) != 1 || strings.Contains(out, "indicators_imported") ||
+				!strings.Contains(out, `"host": "ws-0142"`) {
+				t.Errorf("timeline after upload:\n%s", out)
+			}
 			if code, _, errOut = cli(t, env, "", "sweep", "--iocs", logs+"/auth.log", "--path", logs, "--upload"); code != exitUsage || !strings.Contains(errOut, "use it with --incident") {
 				t.Errorf("--upload without --incident: %d %s", code, errOut)
 			}

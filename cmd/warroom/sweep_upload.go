@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strings"
@@ -77,48 +75,26 @@ func (s *sightings) sorted() []*sighting {
 	return out
 }
 
-// uploadSightings reports a finished sweep to the incident: the
-// indicators' first and last seen times are widened to cover the hits
-// (one import, merged into the indicators the sweep downloaded), then one
-// timeline entry says where the sweep ran, what it covered and what it
-// found.
-func (a *app) uploadSightings(ctx context.Context, ref, host string, paths []string, s *sightings, stats *sweep.Stats, took time.Duration) error {
+// uploadSightings reports a finished sweep to the incident in one
+// request and one transaction: the indicators' first and last seen widen to
+// cover the hits, and one timeline entry records the host, what the sweep
+// covered and every sighting.
+func (a *app) uploadSightings(ctx context.Context, ref, host string, paths []string, s *sightings, stats *sweep.Stats, started time.Time) error {
 	c, err := a.client()
 	if err != nil {
 		return err
 	}
-	found := s.sorted()
-	if len(found) > 0 {
-		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		w.Write([]string{"type", "value", "first_seen", "last_seen"})
-		for _, x := range found {
-			w.Write([]string{x.typ, x.value, x.first.UTC().Format(time.RFC3339), x.last.UTC().Format(time.RFC3339)})
-		}
-		w.Flush()
-		rep, err := c.ImportIndicators(ctx, ref, "csv", &buf)
-		if err != nil {
-			return fmt.Errorf("upload the sightings to %s: %w", ref, err)
-		}
-		for _, r := range rep.Rejected {
-			fmt.Fprintf(a.stderr, "warroom: the server did not take sighting %s: %s\n", r.Item, r.Reason)
-		}
+	rep := client.SweepReport{Host: host, Paths: paths, StartedAt: started.UTC(), FinishedAt: s.now().UTC(), Files: stats.Files.Load(),
+		Bytes: stats.Bytes.Load(), Errors: stats.Errors.Load(), Sightings: []client.Sighting{}}
+	for _, x := range s.sorted() {
+		rep.Sightings = append(rep.Sightings, client.Sighting{Type: x.typ, Value: x.value, Hits: int64(x.hits), FirstSeen: x.first.UTC(), LastSeen: x.last.UTC()})
 	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "Sweep on %s: %d hits of %d indicators in %d files (%s) under %s, in %s.",
-		host, stats.Hits.Load(), len(found), stats.Files.Load(), sizeOf(stats.Bytes.Load()), strings.Join(paths, ", "), took.Round(time.Second))
-	for i, x := range found {
-		if i == 10 {
-			fmt.Fprintf(&sb, " And %d more.", len(found)-10)
-			break
-		}
-		fmt.Fprintf(&sb, " %s %s: %d (%s to %s).", x.typ, x.value, x.hits, x.first.UTC().Format(time.RFC3339), x.last.UTC().Format(time.RFC3339))
+	res, err := c.RecordSweep(ctx, ref, rep)
+	if err != nil {
+		return fmt.Errorf("report the sweep to %s: %w", ref, err)
 	}
-	if n := stats.Errors.Load(); n > 0 {
-		fmt.Fprintf(&sb, " %d files could not be read.", n)
-	}
-	if _, err := c.AddEntry(ctx, ref, client.EntryInput{Text: sb.String()}); err != nil {
-		return fmt.Errorf("record the sweep on %s's timeline: %w", ref, err)
+	for _, u := range res.Unknown {
+		fmt.Fprintf(a.stderr, "warroom: %s has no such indicator, so this sighting was not recorded: %s\n", ref, u.Item)
 	}
 	return nil
 }

@@ -248,6 +248,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				return "PATCH", ref + "/iocs/" + iocIDs[0], map[string]int{"confidence": 10 + i}
 			}, ok: 200, access: write, scoped: true},
 			// One indicator per person: each successful delete removes its own.
+			"POST /api/v1/incidents/{ref}/iocs/sightings": {req: func(i int) (string, string, any) {
+				return "POST", ref + "/iocs/sightings", map[string]any{"host": fmt.Sprint("ws-", i), "sightings": []map[string]any{}}
+			}, ok: 200, access: write, scoped: true},
 			"POST /api/v1/incidents/{ref}/iocs/bulk": {req: func(i int) (string, string, any) {
 				return "POST", ref + "/iocs/bulk", map[string]any{"ids": []string{iocIDs[0]}, "action": "add_tag", "tag": fmt.Sprint("t", i)}
 			}, ok: 200, access: write, scoped: true},

@@ -19,3 +19,17 @@ func (s *Server) bulkIOCs(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }
+
+// recordSweep takes a sweep's sightings for the incident's indicators.
+func (s *Server) recordSweep(w http.ResponseWriter, r *http.Request) error {
+	var rep ioc.SweepReport
+	if err := s.decode(w, r, &rep); err != nil {
+		return err
+	}
+	res, err := s.IOCs.RecordSweep(r.Context(), r.PathValue("ref"), rep)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}

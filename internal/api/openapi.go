@@ -128,6 +128,7 @@ func apiOps() []op {
 		{"GET", "/api/v1/incidents/{ref}/iocs/{id}", "Get an indicator (ETag carries its version)", nil, nil, 200, ioc.Indicator{}},
 		{"PATCH", "/api/v1/incidents/{ref}/iocs/{id}", "Update an indicator's TLP, confidence, source, sightings, tags, note or is_ioc (send If-Match)", nil, ioc.Patch{}, 200, ioc.Indicator{}},
 		{"DELETE", "/api/v1/incidents/{ref}/iocs/{id}", "Delete an indicator (the timeline keeps what it was)", nil, nil, 204, nil},
+		{"POST", "/api/v1/incidents/{ref}/iocs/sightings", "Report a sweep of one host (warroom sweep --upload): each sighted indicator's first/last seen widen, and one timeline entry records the host, what was covered and every sighting; values the incident does not have are listed as unknown, not added", nil, ioc.SweepReport{}, 200, ioc.SweepResult{}},
 		{"POST", "/api/v1/incidents/{ref}/iocs/bulk", "Apply one action (mark_ioc, mark_artifact, set_tlp, add_tag, remove_tag, delete) to up to 500 indicators in one transaction: all change or none does", nil, ioc.BulkInput{}, 200, ioc.BulkResult{}},
 		{"POST", "/api/v1/iocs/extract", "Find candidate indicators in text (refanged; doubtful ones flagged with suggest=false); stores nothing", nil, ioc.ExtractInput{}, 200, extractPage{}},
 		{"POST", "/api/v1/incidents/{ref}/iocs/import", "Import indicators from a document sent as the body (format stix, misp, csv or text; up to 16 MiB, 10,000 indicators) in one transaction; reports what it took, merged and rejected, with reasons", []string{"format"}, IndicatorDocument{}, 200, ioc.ImportReport{}},

@@ -157,6 +157,7 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/incidents/{ref}/iocs/{id}", false, s.updateIOC},
 		{"DELETE", "/api/v1/incidents/{ref}/iocs/{id}", false, s.deleteIOC},
 		{"POST", "/api/v1/incidents/{ref}/iocs/bulk", false, s.bulkIOCs},
+		{"POST", "/api/v1/incidents/{ref}/iocs/sightings", false, s.recordSweep},
 		{"POST", "/api/v1/iocs/extract", false, s.extractIOCs},
 		{"POST", "/api/v1/incidents/{ref}/iocs/import", false, s.importIOCs},
 		{"GET", "/api/v1/incidents/{ref}/iocs/export", false, s.exportIOCs},

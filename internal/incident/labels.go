@@ -25,7 +25,7 @@ var labels = map[string]string{
 	"page_started": "Paged", "page_escalated": "Escalated", "page_acknowledged": "Acknowledged",
 	"evidence_collected": "Evidence collected", "evidence_transferred": "Evidence transferred", "evidence_accessed": "Evidence accessed",
 	"evidence_exported": "Evidence exported", "evidence_returned": "Evidence returned", "evidence_destroyed": "Evidence destroyed",
-	"indicator_added": "Indicator added", "indicator_merged": "Indicator seen again", "indicator_updated": "Indicator updated", "indicators_imported": "Indicators imported",
+	"indicator_added": "Indicator added", "indicator_merged": "Indicator seen again", "indicator_updated": "Indicator updated", "indicators_imported": "Indicators imported", "indicators_sighted": "Sweep",
 	"obligation_facts_updated": "Notification facts", "obligation_status_changed": "Notification status",
 	"indicator_deleted": "Indicator removed",
 	"viewer":            "Viewer", "responder": "Responder", "admin": "Admin",
