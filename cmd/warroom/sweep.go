@@ -17,7 +17,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/warroom/warroom/internal/sweep"
 )
@@ -300,9 +299,10 @@ func (h *hitWriter) flush() error {
 
 // sweepBar draws progress on a terminal from the sweep's counters.
 type sweepBar struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-	bar  *progressbar.ProgressBar
+	done  chan struct{}
+	wg    sync.WaitGroup
+	bar   *progressbar.ProgressBar
+	stats *sweep.Stats
 }
 
 func (b *sweepBar) stop() {
@@ -311,6 +311,8 @@ func (b *sweepBar) stop() {
 	}
 	close(b.done)
 	b.wg.Wait()
+	b.bar.Describe(fmt.Sprintf("%d files, %d hits", b.stats.Files.Load(), b.stats.Hits.Load()))
+	_ = b.bar.Set64(b.stats.Bytes.Load())
 	_ = b.bar.Finish()
 	_ = b.bar.Clear()
 }
@@ -320,12 +322,11 @@ func (b *sweepBar) stop() {
 // alongside, so the sweep does not wait for it); until then the bar shows
 // no ETA.
 func (a *app) sweepProgress(ctx context.Context, f sweepFlags, stats *sweep.Stats) *sweepBar {
-	file, ok := a.stderr.(*os.File)
-	if f.quiet || f.noProgress || !ok || !term.IsTerminal(int(file.Fd())) {
+	if f.quiet || f.noProgress || !a.showProgress() {
 		return &sweepBar{}
 	}
-	b := &sweepBar{done: make(chan struct{})}
-	b.bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(file), progressbar.OptionShowBytes(true),
+	b := &sweepBar{done: make(chan struct{}), stats: stats}
+	b.bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(a.stderr), progressbar.OptionShowBytes(true),
 		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionSetDescription("sweeping"), progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30))
 	total := make(chan int64, 1)

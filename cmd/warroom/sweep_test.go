@@ -91,6 +91,16 @@ func TestSweepCLI(t *testing.T) {
 		t.Errorf("summary: %s", errOut)
 	}
 
+	// On a terminal (forced here: the test's stderr is a buffer) a progress
+	// bar counts files, hits and bytes on stderr; the hits stay on stdout.
+	env["WARROOM_PROGRESS"] = "1"
+	code, out, errOut = cli(t, env, "", "sweep", "--iocs", list, "--path", logs, "-o", "jsonl")
+	delete(env, "WARROOM_PROGRESS")
+	t.Setenv("WARROOM_PROGRESS", "")
+	if code != 0 || !strings.Contains(errOut, "3 files, 3 hits") || strings.Count(out, "\n") != 3 {
+		t.Errorf("progress: exit %d, stderr %q, stdout %q", code, errOut, out)
+	}
+
 	// A table for people; quiet drops the summary.
 	code, out, errOut = cli(t, env, "", "sweep", "--iocs", list, logs, "--quiet")
 	if code != 0 || !strings.Contains(out, "PATH:LINE") || !strings.Contains(out, filepath.Join(logs, "auth.log")+":2") || errOut != "" {

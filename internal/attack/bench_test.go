@@ -52,8 +52,9 @@ func TestParseLargeBundleBoundedMemory(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(5))
 	cr := &countingReader{r: syntheticBundle(1600, 45000), max: MaxBundleBytes}
 	var peak uint64
-	done := make(chan struct{})
+	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		var ms runtime.MemStats
 		for {
 			select {
@@ -67,6 +68,7 @@ func TestParseLargeBundleBoundedMemory(t *testing.T) {
 	}()
 	b, err := parseBundle(cr, MaxBundleBytes)
 	close(done)
+	<-stopped // peak is the sampler's until it has returned
 	if err != nil {
 		t.Fatal(err)
 	}
