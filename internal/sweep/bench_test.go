@@ -83,6 +83,9 @@ func BenchmarkScan(b *testing.B) {
 	corpus := benchCorpus(16<<20, rand.New(rand.NewPCG(1, 2)))
 	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("indicators=%d", n), func(b *testing.B) {
+			if testing.Short() && n > 100_000 {
+				b.Skip("-short: a million indicators take seconds to build")
+			}
 			inds := benchIndicators(n, rand.New(rand.NewPCG(3, 4)))
 			var before, after runtime.MemStats
 			runtime.GC()
@@ -107,6 +110,9 @@ func BenchmarkScan(b *testing.B) {
 func BenchmarkCompile(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
 		b.Run(fmt.Sprintf("indicators=%d", n), func(b *testing.B) {
+			if testing.Short() && n > 100_000 {
+				b.Skip("-short: a million indicators take seconds to build")
+			}
 			inds := benchIndicators(n, rand.New(rand.NewPCG(3, 4)))
 			for b.Loop() {
 				MustCompile(inds, Options{})
