@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // Format is an interchange format for indicators (docs/indicators.md).
@@ -157,16 +157,7 @@ func parseText(doc []byte) Batch {
 
 // clip shortens s to at most n bytes at a character boundary, marking
 // the cut, for free text from other tools that may exceed our limits.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func clip(s string, n int) string { return indicator.Clip(s, n) }
 
 // tagOf turns a label from another tool ("Remote Access Trojan",
 // "tlp:amber", "misp-galaxy:threat-actor=\"APT 28\"") into a tag

@@ -8,50 +8,57 @@ import (
 
 	"github.com/warroom/warroom/internal/errs"
 	"github.com/warroom/warroom/internal/incident"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
-// Type is the kind of value an indicator holds.
-type Type string
+// Type is the kind of value an indicator holds (internal/indicator, which
+// owns the values themselves so that code without a database, like the
+// sweep engine and the host agent, can use them).
+type Type = indicator.Type
 
 // The indicator types.
 const (
-	IPv4        Type = "ipv4"
-	IPv6        Type = "ipv6"
-	CIDR        Type = "cidr"
-	Domain      Type = "domain"
-	URL         Type = "url"
-	Email       Type = "email"
-	MD5         Type = "md5"
-	SHA1        Type = "sha1"
-	SHA256      Type = "sha256"
-	SHA512      Type = "sha512"
-	Filename    Type = "filename"
-	Filepath    Type = "filepath"
-	RegistryKey Type = "registry_key"
-	UserAccount Type = "user_account"
-	Hostname    Type = "hostname"
-	ProcessName Type = "process_name"
-	CVE         Type = "cve"
-	JA3         Type = "ja3"
-	JA4         Type = "ja4"
-	Other       Type = "other"
-	// StixPattern is a STIX 2.1 pattern kept whole because it is not a
-	// list of literal values (MATCHES, ranges, AND, FOLLOWEDBY,
-	// qualifiers…); the value is its canonical form (stixpattern.go).
-	StixPattern Type = "stix_pattern"
+	IPv4        = indicator.IPv4
+	IPv6        = indicator.IPv6
+	CIDR        = indicator.CIDR
+	Domain      = indicator.Domain
+	URL         = indicator.URL
+	Email       = indicator.Email
+	MD5         = indicator.MD5
+	SHA1        = indicator.SHA1
+	SHA256      = indicator.SHA256
+	SHA512      = indicator.SHA512
+	Filename    = indicator.Filename
+	Filepath    = indicator.Filepath
+	RegistryKey = indicator.RegistryKey
+	UserAccount = indicator.UserAccount
+	Hostname    = indicator.Hostname
+	ProcessName = indicator.ProcessName
+	CVE         = indicator.CVE
+	JA3         = indicator.JA3
+	JA4         = indicator.JA4
+	StixPattern = indicator.StixPattern
+	Other       = indicator.Other
 )
 
 // Types lists every type, in the order forms show them.
-var Types = []Type{IPv4, IPv6, CIDR, Domain, URL, Email, MD5, SHA1, SHA256, SHA512, Filename, Filepath, RegistryKey,
-	UserAccount, Hostname, ProcessName, CVE, JA3, JA4, Other, StixPattern}
+var Types = indicator.Types
 
-func typeList() string {
-	s := make([]string, len(Types))
-	for i, t := range Types {
-		s[i] = string(t)
-	}
-	return strings.Join(s, ", ")
-}
+func typeList() string { return indicator.TypeList() }
+
+// Value functions, from internal/indicator.
+var (
+	Normalize = indicator.Normalize
+	Detect    = indicator.Detect
+	Refang    = indicator.Refang
+	Extract   = indicator.Extract
+)
+
+// Candidate is a value found in text, for review before it is added.
+type Candidate = indicator.Candidate
+
+// MaxCandidates bounds what Extract returns for one text.
+const MaxCandidates = indicator.MaxCandidates
 
 // Indicator is one value recorded in an incident.
 type Indicator struct {
@@ -129,7 +136,7 @@ type Correlation struct {
 
 // Limits on the free-text fields.
 const (
-	MaxValue  = 4096
+	MaxValue  = indicator.MaxValue
 	MaxSource = 200
 	MaxNote   = 10000
 	MaxTags   = 20

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // MISP event JSON (the format of MISP's /events/view and feed exports;
@@ -235,11 +236,11 @@ func mispAttr(b *Batch, e *mispEvent, a mispAttribute, where string, now time.Ti
 		var err error
 		switch t {
 		case "address":
-			in.Type, in.Value, err = guessValue(values[k], IPv4, IPv6, CIDR)
+			in.Type, in.Value, err = indicator.GuessValue(values[k], IPv4, IPv6, CIDR)
 		case "host":
-			in.Type, in.Value, err = guessValue(values[k], Domain, Hostname)
+			in.Type, in.Value, err = indicator.GuessValue(values[k], Domain, Hostname)
 		case Filename:
-			in.Type, in.Value, err = guessValue(values[k], Filename, Filepath)
+			in.Type, in.Value, err = indicator.GuessValue(values[k], Filename, Filepath)
 		default:
 			in.Type = t
 			if t == Other && part != "other" {

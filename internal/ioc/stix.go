@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // STIX 2.1 import (OASIS STIX Version 2.1, 2021). What maps is kept, the
@@ -17,8 +18,7 @@ import (
 // tables.
 
 var (
-	stixTimestampRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$`)
-	stixIDRE        = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	stixIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
 // TLP marking definitions with fixed IDs: TLP 1.0 is predefined by the
@@ -345,12 +345,12 @@ func (c *stixContext) indicator(b *Batch, o *stixObject) {
 		b.reject(item, "has no pattern")
 		return
 	}
-	p, err := ParsePattern(o.Pattern)
+	p, err := indicator.ParsePattern(o.Pattern)
 	if err != nil {
 		b.reject(item, "its pattern is not valid STIX patterning: %s", err.Error())
 		return
 	}
-	branches := p.branches()
+	branches := p.Branches()
 	for k, br := range branches {
 		in := Input{}
 		c.common(o, &in, nil)
@@ -358,39 +358,24 @@ func (c *stixContext) indicator(b *Batch, o *stixObject) {
 		if len(branches) > 1 {
 			it = fmt.Sprintf("%s, alternative %d of %d", item, k+1, len(branches))
 		}
-		if !br.literal {
-			in.Type, in.Value = StixPattern, br.pattern
+		if !br.Literal {
+			in.Type, in.Value = StixPattern, br.Pattern
 			b.add(it, in)
 			continue
 		}
-		t, value, err := literalIndicator(br.path, br.value)
+		t, value, err := br.Indicator()
 		switch {
 		case err != nil:
-			b.reject(it, "%s = %s: %s", br.path, quotePatternString(br.value), err.Error())
+			b.reject(it, "%s = %s: %s", br.Path, indicator.QuotePatternString(br.Value), err.Error())
 		case t == "":
 			// A literal on a property no indicator type holds
 			// (email-message:subject, x509-certificate:issuer…) is kept
 			// as a pattern of its own.
-			in.Type, in.Value = StixPattern, "["+br.path.String()+" = "+quotePatternString(br.value)+"]"
+			in.Type, in.Value = StixPattern, br.LiteralPattern()
 			b.add(it, in)
 		default:
 			in.Type, in.Value = t, value
 			b.add(it, in)
 		}
 	}
-}
-
-// normPattern normalises a stix_pattern value: it must parse, and is
-// stored in canonical form so the same pattern written two ways is one
-// indicator.
-func normPattern(s string) (string, error) {
-	p, err := ParsePattern(s)
-	if err != nil {
-		return "", fmt.Errorf("%q is not a STIX 2.1 pattern like [file:name MATCHES '^invoice.*exe$']: %s", clip(s, 200), err.Error())
-	}
-	c := p.String()
-	if len(c) > MaxValue {
-		return "", fmt.Errorf("the pattern is %d bytes long written canonically; the limit is %d", len(c), MaxValue)
-	}
-	return c, nil
 }

@@ -1,13 +1,14 @@
 package ioc
 
 import (
-	"github.com/warroom/warroom/internal/ioc/ioctest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/internal/ioc/ioctest"
 )
 
 var stixNow = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)

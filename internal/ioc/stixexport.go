@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // STIX 2.1 export. Every object ID is a UUIDv5, so exporting the same
@@ -79,7 +81,7 @@ func stixPatternFor(t Type, v string) string {
 	default:
 		path = customType(t) + ":value"
 	}
-	return "[" + path + " = " + quotePatternString(v) + "]"
+	return "[" + path + " = " + indicator.QuotePatternString(v) + "]"
 }
 
 func customType(t Type) string { return "x-warroom-" + strings.ReplaceAll(string(t), "_", "-") }

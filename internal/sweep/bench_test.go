@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // benchIndicators makes n mixed indicators: hashes, addresses, networks,
@@ -33,21 +33,21 @@ func benchIndicators(n int, r *rand.Rand) []Indicator {
 	for i := range n {
 		switch i % 10 {
 		case 0, 1:
-			inds = append(inds, Indicator{Type: ioc.SHA256, Value: hex(64)})
+			inds = append(inds, Indicator{Type: indicator.SHA256, Value: hex(64)})
 		case 2:
-			inds = append(inds, Indicator{Type: ioc.MD5, Value: hex(32)})
+			inds = append(inds, Indicator{Type: indicator.MD5, Value: hex(32)})
 		case 3:
-			inds = append(inds, Indicator{Type: ioc.SHA1, Value: hex(40)})
+			inds = append(inds, Indicator{Type: indicator.SHA1, Value: hex(40)})
 		case 4, 5:
-			inds = append(inds, Indicator{Type: ioc.IPv4, Value: fmt.Sprintf("%d.%d.%d.%d", 1+r.IntN(223), r.IntN(256), r.IntN(256), 1+r.IntN(254))})
+			inds = append(inds, Indicator{Type: indicator.IPv4, Value: fmt.Sprintf("%d.%d.%d.%d", 1+r.IntN(223), r.IntN(256), r.IntN(256), 1+r.IntN(254))})
 		case 6:
-			inds = append(inds, Indicator{Type: ioc.Domain, Value: word() + "." + word() + ".com", Subdomains: true})
+			inds = append(inds, Indicator{Type: indicator.Domain, Value: word() + "." + word() + ".com", Subdomains: true})
 		case 7:
-			inds = append(inds, Indicator{Type: ioc.Domain, Value: word() + ".net"})
+			inds = append(inds, Indicator{Type: indicator.Domain, Value: word() + ".net"})
 		case 8:
-			inds = append(inds, Indicator{Type: ioc.URL, Value: "http://" + word() + ".org/" + word() + ".php"})
+			inds = append(inds, Indicator{Type: indicator.URL, Value: "http://" + word() + ".org/" + word() + ".php"})
 		case 9:
-			inds = append(inds, Indicator{Type: ioc.CIDR, Value: fmt.Sprintf("%d.%d.%d.0/24", 1+r.IntN(223), r.IntN(256), r.IntN(256))})
+			inds = append(inds, Indicator{Type: indicator.CIDR, Value: fmt.Sprintf("%d.%d.%d.0/24", 1+r.IntN(223), r.IntN(256), r.IntN(256))})
 		}
 	}
 	return inds

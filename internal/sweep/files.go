@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // FileOptions tune a file sweep; the zero value matches names, paths and
@@ -60,7 +60,7 @@ type FileSweep struct {
 	logs  *LogScanner
 	stats *Stats
 	emit  func(Hit)
-	hash  []ioc.Type // hash types the set needs, in a fixed order
+	hash  []indicator.Type // hash types the set needs, in a fixed order
 }
 
 // NewFileSweep prepares a sweep; stats may be nil.
@@ -75,7 +75,7 @@ func (m *Matcher) NewFileSweep(opt FileOptions, stats *Stats, emit func(Hit)) *F
 	if opt.Content {
 		fs.logs = m.NewLogScanner(opt.Log)
 	}
-	for _, t := range []ioc.Type{ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.SHA512} {
+	for _, t := range []indicator.Type{indicator.MD5, indicator.SHA1, indicator.SHA256, indicator.SHA512} {
 		if m.hashes[t] {
 			fs.hash = append(fs.hash, t)
 		}
@@ -184,9 +184,9 @@ func (s *FileSweep) pathHits(p string, dir bool) {
 		in := s.m.inds[h.Indicator]
 		kind := ""
 		switch {
-		case in.Type == ioc.Filepath:
+		case in.Type == indicator.Filepath:
 			kind = KindPath
-		case (in.Type == ioc.Filename || in.Type == ioc.ProcessName) && !dir && h.Start == base && h.End == len(p):
+		case (in.Type == indicator.Filename || in.Type == indicator.ProcessName) && !dir && h.Start == base && h.End == len(p):
 			kind = KindName
 		default:
 			return
@@ -252,13 +252,13 @@ func (s *FileSweep) file(ctx context.Context, p string, fi os.FileInfo) error {
 	return nil
 }
 
-func newHash(t ioc.Type) hash.Hash {
+func newHash(t indicator.Type) hash.Hash {
 	switch t {
-	case ioc.MD5:
+	case indicator.MD5:
 		return md5.New()
-	case ioc.SHA1:
+	case indicator.SHA1:
 		return sha1.New()
-	case ioc.SHA256:
+	case indicator.SHA256:
 		return sha256.New()
 	}
 	return sha512.New()

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 type sweepResult struct {
@@ -94,11 +94,11 @@ func TestFileSweep(t *testing.T) {
 	os.Symlink(filepath.Join(root, "logs", "app.log"), filepath.Join(root, "b", "link.log"))
 
 	m := MustCompile([]Indicator{
-		{Type: ioc.Filename, Value: "evil.exe"},
-		{Type: ioc.SHA256, Value: hex.EncodeToString(sum[:])},
-		{Type: ioc.Filepath, Value: filepath.Join(root, "tmp", ".x")},
-		{Type: ioc.Domain, Value: "evil.com"},
-		{Type: ioc.IPv4, Value: "203.0.113.9"},
+		{Type: indicator.Filename, Value: "evil.exe"},
+		{Type: indicator.SHA256, Value: hex.EncodeToString(sum[:])},
+		{Type: indicator.Filepath, Value: filepath.Join(root, "tmp", ".x")},
+		{Type: indicator.Domain, Value: "evil.com"},
+		{Type: indicator.IPv4, Value: "203.0.113.9"},
 	}, Options{})
 
 	t.Run("Default", func(t *testing.T) {
@@ -148,7 +148,7 @@ func TestFileSweepCancel(t *testing.T) {
 	for i := range 50 {
 		write(t, filepath.Join(root, "d", string(rune('a'+i%26))+string(rune('a'+i/26))+".log"), []byte("evil.com\n"))
 	}
-	m := MustCompile([]Indicator{{Type: ioc.Domain, Value: "evil.com"}}, Options{})
+	m := MustCompile([]Indicator{{Type: indicator.Domain, Value: "evil.com"}}, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	stats := new(Stats)
 	fs := m.NewFileSweep(FileOptions{Content: true}, stats, func(Hit) { cancel() })

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // TestFileSweepSpecialAndUnreadable: a FIFO must be skipped, not opened
@@ -25,7 +25,7 @@ func TestFileSweepSpecialAndUnreadable(t *testing.T) {
 	if err := os.Chmod(filepath.Join(root, "secret.log"), 0); err != nil {
 		t.Fatal(err)
 	}
-	m := MustCompile([]Indicator{{Type: ioc.Domain, Value: "evil.com"}}, Options{})
+	m := MustCompile([]Indicator{{Type: indicator.Domain, Value: "evil.com"}}, Options{})
 	done := make(chan *sweepResult)
 	go func() { done <- runFileSweep(t, m, FileOptions{Content: true}, root) }()
 	var res *sweepResult
@@ -63,7 +63,7 @@ func TestFileSweepReadError(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, filepath.Join(root, "c.log"), []byte("evil.com\n"))
-	m := MustCompile([]Indicator{{Type: ioc.Domain, Value: "evil.com"}}, Options{})
+	m := MustCompile([]Indicator{{Type: indicator.Domain, Value: "evil.com"}}, Options{})
 	res := runFileSweep(t, m, FileOptions{Content: true, FollowSymlinks: true}, root)
 	if res.errors["b.log"] == nil || len(res.hits) != 2 || res.stats.Errors.Load() != 1 {
 		t.Errorf("errors %v, hits %v; want b.log reported and a.log and c.log swept", res.errors, res.hits)

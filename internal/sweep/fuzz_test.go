@@ -6,22 +6,22 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // fuzzSet holds one indicator of each shape, with overlaps.
 var fuzzSet = []Indicator{
-	{Type: ioc.Domain, Value: "evil.com", Subdomains: true},
-	{Type: ioc.Domain, Value: "a.evil.com"},
-	{Type: ioc.URL, Value: "http://evil.com/x"},
-	{Type: ioc.Email, Value: "bob@evil.com"},
-	{Type: ioc.MD5, Value: "d41d8cd98f00b204e9800998ecf8427e"},
-	{Type: ioc.Filename, Value: "a.exe"},
-	{Type: ioc.Filepath, Value: "/tmp/x"},
-	{Type: ioc.IPv4, Value: "10.0.0.1"},
-	{Type: ioc.CIDR, Value: "192.168.0.0/30"},
-	{Type: ioc.IPv6, Value: "2001:db8::1"},
-	{Type: ioc.CIDR, Value: "fe80::/64"},
+	{Type: indicator.Domain, Value: "evil.com", Subdomains: true},
+	{Type: indicator.Domain, Value: "a.evil.com"},
+	{Type: indicator.URL, Value: "http://evil.com/x"},
+	{Type: indicator.Email, Value: "bob@evil.com"},
+	{Type: indicator.MD5, Value: "d41d8cd98f00b204e9800998ecf8427e"},
+	{Type: indicator.Filename, Value: "a.exe"},
+	{Type: indicator.Filepath, Value: "/tmp/x"},
+	{Type: indicator.IPv4, Value: "10.0.0.1"},
+	{Type: indicator.CIDR, Value: "192.168.0.0/30"},
+	{Type: indicator.IPv6, Value: "2001:db8::1"},
+	{Type: indicator.CIDR, Value: "fe80::/64"},
 }
 
 // FuzzLogScan feeds arbitrary bytes through the block pipeline with a
@@ -89,7 +89,7 @@ func FuzzParseTime(f *testing.F) {
 // every match maps back to a non-empty span of the line as written.
 func FuzzScanJSONLines(f *testing.F) {
 	f.Add([]byte(`{"a":"C:\\x\\a.exe","b":"\u0065vil[.]com\ud83d\ude00","c":"\/tmp\/x"}`))
-	m := MustCompile(append(slices.Clone(fuzzSet), Indicator{Type: ioc.Filepath, Value: `C:\x\a.exe`}), Options{Defanged: true})
+	m := MustCompile(append(slices.Clone(fuzzSet), Indicator{Type: indicator.Filepath, Value: `C:\x\a.exe`}), Options{Defanged: true})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m.ScanJSONLines(data, func(h Match) {
 			if h.Start < 0 || h.End > len(data) || h.Start >= h.End || bytes.IndexByte(data[h.Start:h.End], '\n') >= 0 {

@@ -4,7 +4,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // Where a hit was found.
@@ -22,10 +22,10 @@ type Hit struct {
 	Line int64 `json:"line"`
 	// Offset is the byte offset of the match in the file's content
 	// (after decompression for .gz); 0 for hits on a whole file.
-	Offset    int64    `json:"offset"`
-	Kind      string   `json:"kind"`
-	Type      ioc.Type `json:"type"`
-	Indicator string   `json:"indicator"`
+	Offset    int64          `json:"offset"`
+	Kind      string         `json:"kind"`
+	Type      indicator.Type `json:"type"`
+	Indicator string         `json:"indicator"`
 	// Match is the text as found, which may differ in case or form
 	// (defanged, an address inside a network) from the indicator.
 	Match string `json:"match"`

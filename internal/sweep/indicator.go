@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // Indicator is one value to look for.
 type Indicator struct {
-	Type  ioc.Type
+	Type  indicator.Type
 	Value string
 	// Subdomains makes a domain indicator also match names below it:
 	// evil.com then matches www.evil.com (never notevil.com). Only for
@@ -53,15 +53,15 @@ const MaxIndicators = 5_000_000
 
 // sweepable are the types a sweep can find: values with a token's shape.
 // Free text (other) and whole STIX patterns are not.
-var sweepable = map[ioc.Type]bool{
-	ioc.IPv4: true, ioc.IPv6: true, ioc.CIDR: true, ioc.Domain: true, ioc.URL: true, ioc.Email: true,
-	ioc.MD5: true, ioc.SHA1: true, ioc.SHA256: true, ioc.SHA512: true, ioc.Filename: true, ioc.Filepath: true,
-	ioc.RegistryKey: true, ioc.UserAccount: true, ioc.Hostname: true, ioc.ProcessName: true, ioc.CVE: true,
-	ioc.JA3: true, ioc.JA4: true,
+var sweepable = map[indicator.Type]bool{
+	indicator.IPv4: true, indicator.IPv6: true, indicator.CIDR: true, indicator.Domain: true, indicator.URL: true, indicator.Email: true,
+	indicator.MD5: true, indicator.SHA1: true, indicator.SHA256: true, indicator.SHA512: true, indicator.Filename: true, indicator.Filepath: true,
+	indicator.RegistryKey: true, indicator.UserAccount: true, indicator.Hostname: true, indicator.ProcessName: true, indicator.CVE: true,
+	indicator.JA3: true, indicator.JA4: true,
 }
 
 // Sweepable reports whether indicators of type t can be swept for.
-func Sweepable(t ioc.Type) bool { return sweepable[t] }
+func Sweepable(t indicator.Type) bool { return sweepable[t] }
 
 // prepare normalises one indicator with the shared rules of internal/ioc
 // and says how it is matched.
@@ -69,11 +69,11 @@ func prepare(in Indicator, opt Options) (Indicator, error) {
 	if !sweepable[in.Type] {
 		return in, fmt.Errorf("type %q cannot be swept for: only values with a token's shape can (ipv4, domain, sha256…; not other or STIX patterns)", in.Type)
 	}
-	v, err := ioc.Normalize(in.Type, in.Value)
+	v, err := indicator.Normalize(in.Type, in.Value)
 	if err != nil {
 		return in, fmt.Errorf("%s %w", in.Type, err)
 	}
-	if in.Subdomains && in.Type != ioc.Domain {
+	if in.Subdomains && in.Type != indicator.Domain {
 		return in, fmt.Errorf("%s %q: subdomains apply only to type domain", in.Type, in.Value)
 	}
 	in.Value = v
@@ -82,12 +82,12 @@ func prepare(in Indicator, opt Options) (Indicator, error) {
 
 // caseRule returns how many leading bytes of the normalised value compare
 // without regard to case.
-func caseRule(t ioc.Type, v string, opt Options) int {
+func caseRule(t indicator.Type, v string, opt Options) int {
 	switch t {
-	case ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.SHA512, ioc.JA3, ioc.JA4, ioc.CVE, ioc.Domain, ioc.Hostname,
-		ioc.Email, ioc.RegistryKey, ioc.UserAccount:
+	case indicator.MD5, indicator.SHA1, indicator.SHA256, indicator.SHA512, indicator.JA3, indicator.JA4, indicator.CVE, indicator.Domain, indicator.Hostname,
+		indicator.Email, indicator.RegistryKey, indicator.UserAccount:
 		return len(v)
-	case ioc.URL:
+	case indicator.URL:
 		// Scheme and host are case-insensitive (RFC 3986 §6.2.2.1); the
 		// path and query are not.
 		if i := strings.Index(v, "://"); i >= 0 {
@@ -96,12 +96,12 @@ func caseRule(t ioc.Type, v string, opt Options) int {
 			}
 		}
 		return len(v)
-	case ioc.Filename, ioc.ProcessName:
+	case indicator.Filename, indicator.ProcessName:
 		if opt.CaseSensitiveNames {
 			return 0
 		}
 		return len(v)
-	case ioc.Filepath:
+	case indicator.Filepath:
 		if windowsPath(v) && !opt.CaseSensitiveNames {
 			return len(v)
 		}
@@ -122,9 +122,9 @@ func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 // fixed-shape tokens stop at any non-word character, names stop at
 // host-name characters too, so evil.com is not found in evil.com.au and
 // evil.exe not in evil.exe.txt.
-func classOf(t ioc.Type) uint8 {
+func classOf(t indicator.Type) uint8 {
 	switch t {
-	case ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.SHA512, ioc.JA3, ioc.JA4, ioc.CVE:
+	case indicator.MD5, indicator.SHA1, indicator.SHA256, indicator.SHA512, indicator.JA3, indicator.JA4, indicator.CVE:
 		return classWord
 	}
 	return classHost

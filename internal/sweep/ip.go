@@ -6,7 +6,7 @@ import (
 	"net/netip"
 	"slices"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // u128 is an address as a number: IPv4 in the low 32 bits, IPv6 whole.
@@ -53,10 +53,10 @@ type ipRange struct {
 
 // parseRange turns an ipv4, ipv6 or cidr indicator (already normalised)
 // into its range.
-func parseRange(t ioc.Type, v string) (ipRange, bool, error) {
+func parseRange(t indicator.Type, v string) (ipRange, bool, error) {
 	var p netip.Prefix
 	var err error
-	if t == ioc.CIDR {
+	if t == indicator.CIDR {
 		p, err = netip.ParsePrefix(v)
 	} else {
 		var a netip.Addr

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // TestRangeSetMatchesContains checks the segment index (used above 64
@@ -22,7 +22,7 @@ func TestRangeSetMatchesContains(t *testing.T) {
 		switch r.IntN(4) {
 		case 0:
 			v = fmt.Sprintf("10.%d.%d.%d", r.IntN(4), r.IntN(256), r.IntN(256))
-			inds = append(inds, Indicator{Type: ioc.IPv4, Value: v})
+			inds = append(inds, Indicator{Type: indicator.IPv4, Value: v})
 			prefixes = append(prefixes, netip.PrefixFrom(netip.MustParseAddr(v), 32))
 			continue
 		case 1:
@@ -33,7 +33,7 @@ func TestRangeSetMatchesContains(t *testing.T) {
 			v = fmt.Sprintf("10.%d.0.0/16", r.IntN(8))
 		}
 		p := netip.MustParsePrefix(v).Masked()
-		inds = append(inds, Indicator{Type: ioc.CIDR, Value: p.String()})
+		inds = append(inds, Indicator{Type: indicator.CIDR, Value: p.String()})
 		prefixes = append(prefixes, p)
 	}
 	m := MustCompile(inds, Options{})

@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 func scanAll(t *testing.T, m *Matcher, opt LogOptions, r io.Reader) ([]Hit, *Stats) {
@@ -29,9 +29,9 @@ func scanAll(t *testing.T, m *Matcher, opt LogOptions, r io.Reader) ([]Hit, *Sta
 
 func testMatcher() *Matcher {
 	return MustCompile([]Indicator{
-		{Type: ioc.Domain, Value: "evil.com"},
-		{Type: ioc.IPv4, Value: "203.0.113.9"},
-		{Type: ioc.MD5, Value: "d41d8cd98f00b204e9800998ecf8427e"},
+		{Type: indicator.Domain, Value: "evil.com"},
+		{Type: indicator.IPv4, Value: "203.0.113.9"},
+		{Type: indicator.MD5, Value: "d41d8cd98f00b204e9800998ecf8427e"},
 	}, Options{})
 }
 
@@ -44,13 +44,13 @@ func TestLogScanHitFields(t *testing.T) {
 	t1 := time.Date(2026, 11, 27, 1, 0, 1, 0, time.UTC)
 	t2 := time.Date(2026, 11, 27, 1, 0, 2, 0, time.UTC)
 	want := []Hit{
-		{Path: "log", Line: 2, Offset: int64(strings.Index(log, "203.")), Kind: KindContent, Type: ioc.IPv4, Indicator: "203.0.113.9",
+		{Path: "log", Line: 2, Offset: int64(strings.Index(log, "203.")), Kind: KindContent, Type: indicator.IPv4, Indicator: "203.0.113.9",
 			Match: "203.0.113.9", Text: "Nov 27 01:00:01 web sshd[1]: Accepted for root from 203.0.113.9 port 22", Time: &t1},
-		{Path: "log", Line: 3, Offset: int64(strings.Index(log, "EVIL")), Kind: KindContent, Type: ioc.Domain, Indicator: "evil.com",
+		{Path: "log", Line: 3, Offset: int64(strings.Index(log, "EVIL")), Kind: KindContent, Type: indicator.Domain, Indicator: "evil.com",
 			Match: "EVIL.com", Text: `{"ts":"2026-11-27T01:00:02Z","host":"EVIL.com","md5":"D41D8CD98F00B204E9800998ECF8427E"}`, Time: &t2},
-		{Path: "log", Line: 3, Offset: int64(strings.Index(log, "D41D")), Kind: KindContent, Type: ioc.MD5, Indicator: "d41d8cd98f00b204e9800998ecf8427e",
+		{Path: "log", Line: 3, Offset: int64(strings.Index(log, "D41D")), Kind: KindContent, Type: indicator.MD5, Indicator: "d41d8cd98f00b204e9800998ecf8427e",
 			Match: "D41D8CD98F00B204E9800998ECF8427E", Text: `{"ts":"2026-11-27T01:00:02Z","host":"EVIL.com","md5":"D41D8CD98F00B204E9800998ECF8427E"}`, Time: &t2},
-		{Path: "log", Line: 4, Offset: int64(len(log) - 8), Kind: KindContent, Type: ioc.Domain, Indicator: "evil.com",
+		{Path: "log", Line: 4, Offset: int64(len(log) - 8), Kind: KindContent, Type: indicator.Domain, Indicator: "evil.com",
 			Match: "evil.com", Text: "no time here evil.com"},
 	}
 	if diff := cmp.Diff(want, hits); diff != "" {
@@ -150,9 +150,9 @@ func TestLogScanBadGzip(t *testing.T) {
 
 func TestLogScanJSONLines(t *testing.T) {
 	m := MustCompile([]Indicator{
-		{Type: ioc.Filepath, Value: `C:\Users\Public\evil.exe`},
-		{Type: ioc.Domain, Value: "evil.com"},
-		{Type: ioc.URL, Value: "http://evil.com/a"},
+		{Type: indicator.Filepath, Value: `C:\Users\Public\evil.exe`},
+		{Type: indicator.Domain, Value: "evil.com"},
+		{Type: indicator.URL, Value: "http://evil.com/a"},
 	}, Options{Defanged: true})
 	line := `{"image":"C:\\Users\\Public\\EVIL.exe","cmd":"x\nevil.com","u":"http:\/\/evil.com\/a","d":"\u0065vil[.]com"}`
 	for _, tt := range []struct {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // Matcher is a compiled indicator set. It is read-only after Compile and
@@ -30,7 +30,7 @@ type Matcher struct {
 	slow    []int32 // literals with no word character: searched directly
 	v4, v6  rangeSet
 	opt     Options
-	hashes  map[ioc.Type]bool
+	hashes  map[indicator.Type]bool
 }
 
 type slot struct {
@@ -52,7 +52,7 @@ func Compile(inds []Indicator, opt Options) (*Matcher, error) {
 	if len(inds) > MaxIndicators {
 		return nil, fmt.Errorf("indicators: %d given; the limit is %d", len(inds), MaxIndicators)
 	}
-	m := &Matcher{opt: opt, hashes: map[ioc.Type]bool{}}
+	m := &Matcher{opt: opt, hashes: map[indicator.Type]bool{}}
 	prepared, err := prepareAll(inds, opt)
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func Compile(inds []Indicator, opt Options) (*Matcher, error) {
 		id := int32(len(m.inds))
 		m.inds = append(m.inds, p)
 		switch p.Type {
-		case ioc.IPv4, ioc.IPv6, ioc.CIDR:
+		case indicator.IPv4, indicator.IPv6, indicator.CIDR:
 			r, is4, err := parseRange(p.Type, p.Value)
 			if err != nil {
 				return nil, fmt.Errorf("indicator %d: %w", i+1, err)
@@ -79,7 +79,7 @@ func Compile(inds []Indicator, opt Options) (*Matcher, error) {
 				v6 = append(v6, r)
 			}
 			continue
-		case ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.SHA512:
+		case indicator.MD5, indicator.SHA1, indicator.SHA256, indicator.SHA512:
 			m.hashes[p.Type] = true
 		}
 		m.lits = append(m.lits, newLiteral(id, p, opt))
@@ -139,11 +139,11 @@ func (m *Matcher) Indicator(i int) Indicator { return m.inds[i] }
 
 // HashTypes reports which content hashes the set needs (md5, sha1,
 // sha256, sha512), so a file sweep computes only those.
-func (m *Matcher) HashTypes() map[ioc.Type]bool { return m.hashes }
+func (m *Matcher) HashTypes() map[indicator.Type]bool { return m.hashes }
 
 func newLiteral(id int32, p Indicator, opt Options) literal {
 	v := p.Value
-	if p.Type == ioc.URL {
+	if p.Type == indicator.URL {
 		// internal/ioc writes a URL with no path as host + "/"; a log
 		// line names the same URL with or without it, and with a path
 		// after it, so match up to the host and let the boundary rule

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // found returns the matched texts and indicator values in text, sorted.
@@ -31,50 +31,50 @@ func TestScan(t *testing.T) {
 		text string
 		want []string
 	}{
-		{"HashWholeToken", []Indicator{{Type: ioc.MD5, Value: md5}}, Options{},
+		{"HashWholeToken", []Indicator{{Type: indicator.MD5, Value: md5}}, Options{},
 			"a " + md5 + " b x" + md5 + " " + md5 + "0 _" + md5 + " (" + md5 + ")",
 			[]string{md5 + "=" + md5, md5 + "=" + md5}},
-		{"HashCaseInsensitive", []Indicator{{Type: ioc.SHA256, Value: strings.ToUpper(sha256)}}, Options{},
+		{"HashCaseInsensitive", []Indicator{{Type: indicator.SHA256, Value: strings.ToUpper(sha256)}}, Options{},
 			"hash=" + strings.ToUpper(sha256[:10]) + sha256[10:] + ";",
 			[]string{strings.ToUpper(sha256[:10]) + sha256[10:] + "=" + sha256}},
-		{"HashAtBufferEdges", []Indicator{{Type: ioc.MD5, Value: md5}}, Options{}, md5 + "\n" + md5,
+		{"HashAtBufferEdges", []Indicator{{Type: indicator.MD5, Value: md5}}, Options{}, md5 + "\n" + md5,
 			[]string{md5 + "=" + md5, md5 + "=" + md5}},
-		{"DomainNoSubdomains", []Indicator{{Type: ioc.Domain, Value: "Evil.COM"}}, Options{},
+		{"DomainNoSubdomains", []Indicator{{Type: indicator.Domain, Value: "Evil.COM"}}, Options{},
 			"evil.com www.evil.com notevil.com evil.com.au evil.com. EVIL.com/x a@evil.com evil-com evil.company -evil.com",
 			[]string{"EVIL.com=evil.com", "evil.com=evil.com", "evil.com=evil.com", "evil.com=evil.com"}},
-		{"DomainSubdomains", []Indicator{{Type: ioc.Domain, Value: "evil.com", Subdomains: true}}, Options{},
+		{"DomainSubdomains", []Indicator{{Type: indicator.Domain, Value: "evil.com", Subdomains: true}}, Options{},
 			"www.evil.com a.b.evil.com notevil.com x-evil.com .evil.com evil.com",
 			[]string{"evil.com=evil.com", "evil.com=evil.com", "evil.com=evil.com", "evil.com=evil.com"}},
-		{"URL", []Indicator{{Type: ioc.URL, Value: "http://evil.com/payload.php?id=1"}}, Options{},
+		{"URL", []Indicator{{Type: indicator.URL, Value: "http://evil.com/payload.php?id=1"}}, Options{},
 			"GET HTTP://EVIL.COM/payload.php?id=1 http://evil.com/Payload.php?id=1 http://evil.com/payload.php?id=12",
 			[]string{"HTTP://EVIL.COM/payload.php?id=1=http://evil.com/payload.php?id=1"}},
-		{"URLRootMatchesPaths", []Indicator{{Type: ioc.URL, Value: "https://evil.com"}}, Options{},
+		{"URLRootMatchesPaths", []Indicator{{Type: indicator.URL, Value: "https://evil.com"}}, Options{},
 			"https://evil.com/a https://evil.com https://evil.com.au/ https://evil.community/",
 			[]string{"https://evil.com=https://evil.com/", "https://evil.com=https://evil.com/"}},
-		{"Email", []Indicator{{Type: ioc.Email, Value: "bob@evil.com"}}, Options{},
+		{"Email", []Indicator{{Type: indicator.Email, Value: "bob@evil.com"}}, Options{},
 			"from <BOB@evil.com> jbob@evil.com bob@evil.com.au",
 			[]string{"BOB@evil.com=bob@evil.com"}},
-		{"FilenameFoldsByDefault", []Indicator{{Type: ioc.Filename, Value: "mimikatz.exe"}}, Options{},
+		{"FilenameFoldsByDefault", []Indicator{{Type: indicator.Filename, Value: "mimikatz.exe"}}, Options{},
 			`C:\Temp\MimiKatz.EXE /tmp/mimikatz.exe.txt notmimikatz.exe`,
 			[]string{"MimiKatz.EXE=mimikatz.exe"}},
-		{"FilenameCaseSensitive", []Indicator{{Type: ioc.Filename, Value: "mimikatz.exe"}}, Options{CaseSensitiveNames: true},
+		{"FilenameCaseSensitive", []Indicator{{Type: indicator.Filename, Value: "mimikatz.exe"}}, Options{CaseSensitiveNames: true},
 			`C:\Temp\MimiKatz.EXE /tmp/mimikatz.exe`, []string{"mimikatz.exe=mimikatz.exe"}},
-		{"PosixPathExact", []Indicator{{Type: ioc.Filepath, Value: "/tmp/.x/miner"}}, Options{},
+		{"PosixPathExact", []Indicator{{Type: indicator.Filepath, Value: "/tmp/.x/miner"}}, Options{},
 			"exec /tmp/.x/miner; /TMP/.x/miner /tmp/.x/miner2", []string{"/tmp/.x/miner=/tmp/.x/miner"}},
-		{"WindowsPathFolds", []Indicator{{Type: ioc.Filepath, Value: `C:\Users\Public\evil.exe`}}, Options{},
+		{"WindowsPathFolds", []Indicator{{Type: indicator.Filepath, Value: `C:\Users\Public\evil.exe`}}, Options{},
 			`ran c:\users\public\EVIL.exe`, []string{`c:\users\public\EVIL.exe=C:\Users\Public\evil.exe`}},
-		{"UserAccount", []Indicator{{Type: ioc.UserAccount, Value: `CORP\svc-backup`}}, Options{},
+		{"UserAccount", []Indicator{{Type: indicator.UserAccount, Value: `CORP\svc-backup`}}, Options{},
 			`user=corp\SVC-BACKUP user=CORP\svc-backup2`, []string{`corp\SVC-BACKUP=CORP\svc-backup`}},
-		{"OverlappingIndicators", []Indicator{{Type: ioc.Domain, Value: "evil.com", Subdomains: true},
-			{Type: ioc.Domain, Value: "cdn.evil.com"}, {Type: ioc.URL, Value: "http://cdn.evil.com/x"}}, Options{},
+		{"OverlappingIndicators", []Indicator{{Type: indicator.Domain, Value: "evil.com", Subdomains: true},
+			{Type: indicator.Domain, Value: "cdn.evil.com"}, {Type: indicator.URL, Value: "http://cdn.evil.com/x"}}, Options{},
 			"http://cdn.evil.com/x", []string{"cdn.evil.com=cdn.evil.com", "evil.com=evil.com", "http://cdn.evil.com/x=http://cdn.evil.com/x"}},
-		{"Defanged", []Indicator{{Type: ioc.Domain, Value: "evil.com"}, {Type: ioc.URL, Value: "http://evil.com/a"}}, Options{Defanged: true},
+		{"Defanged", []Indicator{{Type: indicator.Domain, Value: "evil.com"}, {Type: indicator.URL, Value: "http://evil.com/a"}}, Options{Defanged: true},
 			"x\nvisit hxxp://evil[.]com/a or evil(dot)com\n[01/Jan/2026] evil.com\nH[XX]P://EVIL{.}COM/a",
 			[]string{"EVIL{.}COM=evil.com", "H[XX]P://EVIL{.}COM/a=http://evil.com/a", "evil(dot)com=evil.com", "evil.com=evil.com", "evil[.]com=evil.com",
 				"hxxp://evil[.]com/a=http://evil.com/a"}},
-		{"DefangedEmail", []Indicator{{Type: ioc.Email, Value: "bob@evil.com"}}, Options{Defanged: true},
+		{"DefangedEmail", []Indicator{{Type: indicator.Email, Value: "bob@evil.com"}}, Options{Defanged: true},
 			"from bob[at]evil[.]com and bob(at)evil.com", []string{"bob(at)evil.com=bob@evil.com", "bob[at]evil[.]com=bob@evil.com"}},
-		{"DefangedOff", []Indicator{{Type: ioc.Domain, Value: "evil.com"}}, Options{}, "evil[.]com", nil},
+		{"DefangedOff", []Indicator{{Type: indicator.Domain, Value: "evil.com"}}, Options{}, "evil[.]com", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,7 +116,7 @@ func TestScanIP(t *testing.T) {
 			var inds []Indicator
 			for _, s := range tt.inds {
 				typ, v, _ := strings.Cut(s, ":")
-				inds = append(inds, Indicator{Type: ioc.Type(typ), Value: v})
+				inds = append(inds, Indicator{Type: indicator.Type(typ), Value: v})
 			}
 			m := MustCompile(inds, Options{})
 			if diff := cmp.Diff(tt.want, found(t, m, tt.text)); diff != "" {
@@ -128,13 +128,13 @@ func TestScanIP(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	for _, in := range []Indicator{
-		{Type: ioc.MD5, Value: "abc"},
-		{Type: ioc.IPv4, Value: "300.1.1.1"},
+		{Type: indicator.MD5, Value: "abc"},
+		{Type: indicator.IPv4, Value: "300.1.1.1"},
 		{Type: "nonsense", Value: "x"},
-		{Type: ioc.Other, Value: "free text"},
-		{Type: ioc.URL, Value: "evil.com", Subdomains: true},
+		{Type: indicator.Other, Value: "free text"},
+		{Type: indicator.URL, Value: "evil.com", Subdomains: true},
 	} {
-		if _, err := Compile([]Indicator{{Type: ioc.Domain, Value: "ok.com"}, in}, Options{}); err == nil || !strings.Contains(err.Error(), "indicator 2") {
+		if _, err := Compile([]Indicator{{Type: indicator.Domain, Value: "ok.com"}, in}, Options{}); err == nil || !strings.Contains(err.Error(), "indicator 2") {
 			t.Errorf("Compile(%v) error = %v, want one naming indicator 2", in, err)
 		}
 	}

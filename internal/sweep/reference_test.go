@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/warroom/warroom/internal/ioc"
+	"github.com/warroom/warroom/internal/indicator"
 )
 
 // reference is the obviously-correct matcher the fast one is checked
@@ -29,16 +29,16 @@ func (r reference) Scan(text []byte) []Match {
 	var out []Match
 	for id, in := range r.inds {
 		switch in.Type {
-		case ioc.IPv4, ioc.IPv6, ioc.CIDR:
+		case indicator.IPv4, indicator.IPv6, indicator.CIDR:
 			out = append(out, r.ips(text, id, in)...)
 			continue
 		}
 		v := in.Value
-		if in.Type == ioc.URL && strings.Count(v, "/") == 3 && strings.HasSuffix(v, "/") {
+		if in.Type == indicator.URL && strings.Count(v, "/") == 3 && strings.HasSuffix(v, "/") {
 			v = strings.TrimSuffix(v, "/")
 		}
 		fold := caseRule(in.Type, v, r.opt)
-		word := slices.Contains([]ioc.Type{ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.SHA512, ioc.JA3, ioc.JA4, ioc.CVE}, in.Type)
+		word := slices.Contains([]indicator.Type{indicator.MD5, indicator.SHA1, indicator.SHA256, indicator.SHA512, indicator.JA3, indicator.JA4, indicator.CVE}, in.Type)
 		inClass := func(c byte) bool {
 			if word {
 				return refWord(c)
@@ -77,7 +77,7 @@ var (
 
 func (r reference) ips(text []byte, id int, in Indicator) []Match {
 	var p netip.Prefix
-	if in.Type == ioc.CIDR {
+	if in.Type == indicator.CIDR {
 		p = netip.MustParsePrefix(in.Value)
 	} else {
 		a := netip.MustParseAddr(in.Value)
@@ -163,7 +163,7 @@ func randomCase(r *rand.Rand) ([]Indicator, []byte) {
 	var inds []Indicator
 	var pieces []string
 	add := func(in Indicator, text ...string) {
-		if _, err := ioc.Normalize(in.Type, in.Value); err == nil {
+		if _, err := indicator.Normalize(in.Type, in.Value); err == nil {
 			inds = append(inds, in)
 		}
 		pieces = append(pieces, text...)
@@ -172,31 +172,31 @@ func randomCase(r *rand.Rand) ([]Indicator, []byte) {
 		switch r.IntN(9) {
 		case 0:
 			d := label() + "." + label()
-			add(Indicator{Type: ioc.Domain, Value: d, Subdomains: r.IntN(2) == 0}, d, strings.ToUpper(d), label()+"."+d)
+			add(Indicator{Type: indicator.Domain, Value: d, Subdomains: r.IntN(2) == 0}, d, strings.ToUpper(d), label()+"."+d)
 		case 1:
 			h := hex(32)
-			add(Indicator{Type: ioc.MD5, Value: h}, h, strings.ToUpper(h), h[:31])
+			add(Indicator{Type: indicator.MD5, Value: h}, h, strings.ToUpper(h), h[:31])
 		case 2:
 			h := hex(64)
-			add(Indicator{Type: ioc.SHA256, Value: h}, h, h+"0")
+			add(Indicator{Type: indicator.SHA256, Value: h}, h, h+"0")
 		case 3:
 			ip := fmt.Sprintf("10.0.%d.%d", r.IntN(3), r.IntN(256))
-			add(Indicator{Type: ioc.IPv4, Value: ip}, ip, "0"+ip)
+			add(Indicator{Type: indicator.IPv4, Value: ip}, ip, "0"+ip)
 		case 4:
 			c := fmt.Sprintf("10.0.%d.0/%d", r.IntN(3), 22+r.IntN(10))
-			add(Indicator{Type: ioc.CIDR, Value: c}, fmt.Sprintf("10.0.%d.%d", r.IntN(4), r.IntN(256)), "10.0.0.255", "10.0.1.0")
+			add(Indicator{Type: indicator.CIDR, Value: c}, fmt.Sprintf("10.0.%d.%d", r.IntN(4), r.IntN(256)), "10.0.0.255", "10.0.1.0")
 		case 5:
 			a := fmt.Sprintf("2001:db8::%x", r.IntN(4))
-			add(Indicator{Type: ioc.IPv6, Value: a}, a, strings.ToUpper(a), "[2001:db8:0::"+fmt.Sprint(r.IntN(4))+"]")
+			add(Indicator{Type: indicator.IPv6, Value: a}, a, strings.ToUpper(a), "[2001:db8:0::"+fmt.Sprint(r.IntN(4))+"]")
 		case 6:
 			c := fmt.Sprintf("2001:db8:%x::/%d", r.IntN(2), 40+r.IntN(80))
-			add(Indicator{Type: ioc.CIDR, Value: c}, fmt.Sprintf("2001:db8:%x::%x", r.IntN(2), r.IntN(3)), "::ffff:10.0.0.1")
+			add(Indicator{Type: indicator.CIDR, Value: c}, fmt.Sprintf("2001:db8:%x::%x", r.IntN(2), r.IntN(3)), "::ffff:10.0.0.1")
 		case 7:
 			u := "http://" + label() + "." + label() + "/" + label()
-			add(Indicator{Type: ioc.URL, Value: u}, u, u+"/x", u+".php", strings.ToUpper(u))
+			add(Indicator{Type: indicator.URL, Value: u}, u, u+"/x", u+".php", strings.ToUpper(u))
 		case 8:
 			n := label() + ".exe"
-			add(Indicator{Type: ioc.Filename, Value: n}, n, `C:\`+n, "/"+strings.ToUpper(n))
+			add(Indicator{Type: indicator.Filename, Value: n}, n, `C:\`+n, "/"+strings.ToUpper(n))
 		}
 	}
 	seps := []string{" ", ".", "-", "_", "/", ":", "\n", "\"", "x", "0", "", "..", "@", "[", "]"}

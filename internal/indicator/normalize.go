@@ -1,4 +1,4 @@
-package ioc
+package indicator
 
 import (
 	"errors"
@@ -71,7 +71,7 @@ func Normalize(t Type, value string) (string, error) {
 	case StixPattern:
 		return normPattern(s)
 	}
-	return "", fmt.Errorf("type %q is not allowed; use one of %s", t, typeList())
+	return "", fmt.Errorf("type %q is not allowed; use one of %s", t, TypeList())
 }
 
 // hashNames names the hashes by length, to say what a wrong-length value

@@ -1,4 +1,4 @@
-package ioc
+package indicator
 
 import (
 	"errors"

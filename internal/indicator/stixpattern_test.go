@@ -1,4 +1,4 @@
-package ioc
+package indicator
 
 import (
 	"strings"
@@ -92,11 +92,11 @@ func TestPatternBranches(t *testing.T) {
 			t.Fatalf("ParsePattern(%q): %v", tt.in, err)
 		}
 		var got []string
-		for _, b := range p.branches() {
-			if b.literal {
-				got = append(got, b.path.String()+"="+b.value)
+		for _, b := range p.Branches() {
+			if b.Literal {
+				got = append(got, b.Path.String()+"="+b.Value)
 			} else {
-				got = append(got, b.pattern)
+				got = append(got, b.Pattern)
 			}
 		}
 		if strings.Join(got, " | ") != strings.Join(tt.want, " | ") {
@@ -144,14 +144,14 @@ func TestLiteralIndicator(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.pattern, err)
 		}
-		b := p.branches()[0]
-		typ, value, err := literalIndicator(b.path, b.value)
+		b := p.Branches()[0]
+		typ, value, err := literalIndicator(b.Path, b.Value)
 		if err != nil || string(typ) != tt.typ || value != tt.value {
 			t.Errorf("%s → %q %q %v; want %q %q", tt.pattern, typ, value, err, tt.typ, tt.value)
 		}
 	}
 	p, _ := ParsePattern("[ipv4-addr:value = '300.1.1.1']")
-	if _, _, err := literalIndicator(p.branches()[0].path, "300.1.1.1"); err == nil || !strings.Contains(err.Error(), "not a valid ipv4") {
+	if _, _, err := literalIndicator(p.Branches()[0].Path, "300.1.1.1"); err == nil || !strings.Contains(err.Error(), "not a valid ipv4") {
 		t.Errorf("bad address: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package ioc
+package indicator
 
 import "strings"
 
@@ -168,7 +168,7 @@ func (p objectPath) String() string {
 			if isIdentifier(s.key, false) {
 				b.WriteString(s.key)
 			} else {
-				b.WriteString(quotePatternString(s.key))
+				b.WriteString(QuotePatternString(s.key))
 			}
 		}
 	}
@@ -205,7 +205,7 @@ type literal struct {
 // quotePatternString writes s as a pattern string literal: in single
 // quotes, with \ and ' escaped by a backslash (the only escapes the
 // grammar has).
-func quotePatternString(s string) string {
+func QuotePatternString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
@@ -224,20 +224,31 @@ func isIdentifier(s string, hyphen bool) bool {
 	return true
 }
 
-// patternBranch is one alternative of a pattern split at its top-level
+// Branch is one alternative of a pattern split at its top-level
 // ORs (between observations and inside them): either a literal equality
 // (path = 'value') or, for anything else, the canonical text of that
 // alternative as a pattern of its own. Splitting at OR keeps the meaning:
 // the pattern matches when any alternative does.
-type patternBranch struct {
-	path    objectPath
-	value   string
-	literal bool
-	pattern string
+type Branch struct {
+	Path    objectPath // of a literal equality
+	Value   string     // the literal compared
+	Literal bool
+	Pattern string // the alternative's canonical text, when not Literal
 }
 
-func (p *Pattern) branches() []patternBranch {
-	var out []patternBranch
+// Indicator is the type and normalised value a literal branch stands for;
+// t is "" for a property no indicator type holds (email-message:subject).
+func (b Branch) Indicator() (t Type, value string, err error) {
+	return literalIndicator(b.Path, b.Value)
+}
+
+// LiteralPattern writes a literal branch as a pattern of its own.
+func (b Branch) LiteralPattern() string {
+	return "[" + b.Path.String() + " = " + QuotePatternString(b.Value) + "]"
+}
+
+func (p *Pattern) Branches() []Branch {
+	var out []Branch
 	var obs func(e obsExpr)
 	var comp func(c compExpr)
 	comp = func(c compExpr) {
@@ -250,13 +261,13 @@ func (p *Pattern) branches() []patternBranch {
 			}
 		case *compTest:
 			if c.op == "=" && !c.not && c.lit.kind == "string" {
-				out = append(out, patternBranch{path: c.path, value: c.lit.value, literal: true})
+				out = append(out, Branch{Path: c.path, Value: c.lit.value, Literal: true})
 				return
 			}
 		}
 		var b strings.Builder
 		(&obsBracket{c: c}).write(&b, 0)
-		out = append(out, patternBranch{pattern: b.String()})
+		out = append(out, Branch{Pattern: b.String()})
 	}
 	obs = func(e obsExpr) {
 		switch e := e.(type) {
@@ -272,7 +283,7 @@ func (p *Pattern) branches() []patternBranch {
 		}
 		var b strings.Builder
 		e.write(&b, 0)
-		out = append(out, patternBranch{pattern: b.String()})
+		out = append(out, Branch{Pattern: b.String()})
 	}
 	obs(p.root)
 	return out

@@ -1,4 +1,4 @@
-package ioc
+package indicator
 
 import (
 	"fmt"
@@ -129,7 +129,7 @@ func (p *patParser) errorf(t token, format string, args ...any) error {
 	if t.kind != tEOF {
 		found = fmt.Sprintf("%q", t.text)
 		if t.kind == tString {
-			found = quotePatternString(t.text)
+			found = QuotePatternString(t.text)
 		}
 	}
 	return fmt.Errorf("at byte %d of the pattern, found %s: %s", t.pos, found, fmt.Sprintf(format, args...))
@@ -330,7 +330,7 @@ func (p *patParser) test() (compExpr, error) {
 		if t.kind != tString {
 			return nil, p.errorf(t, "%s needs a quoted string", e.op)
 		}
-		e.lit = literal{kind: "string", text: quotePatternString(t.text), value: t.text}
+		e.lit = literal{kind: "string", text: QuotePatternString(t.text), value: t.text}
 	default:
 		e.lit, err = p.literal()
 		if err == nil && e.lit.kind == "bool" && e.op != "=" && e.op != "!=" {
@@ -412,7 +412,7 @@ func (p *patParser) literal() (literal, error) {
 	t := p.next()
 	switch t.kind {
 	case tString:
-		return literal{kind: "string", text: quotePatternString(t.text), value: t.text}, nil
+		return literal{kind: "string", text: QuotePatternString(t.text), value: t.text}, nil
 	case tNumber:
 		if !validNumber(t.text) {
 			return literal{}, p.errorf(t, "not a number")
@@ -461,7 +461,7 @@ func checkTyped(t string) error {
 			}
 		}
 	case 't':
-		if !stixTimestampRE.MatchString(v) {
+		if !StixTimestampRE.MatchString(v) {
 			return fmt.Errorf("t'…' holds a UTC timestamp like 2026-01-01T00:00:00Z")
 		}
 	}
