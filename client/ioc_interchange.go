@@ -30,6 +30,8 @@ type ExportFilter struct {
 	Format string
 	Type   string
 	All    bool
+	// MaxTLP leaves out indicators marked more restrictively ("" = all).
+	MaxTLP string
 }
 
 // Exported describes an export ExportIndicators wrote.
@@ -60,7 +62,7 @@ func (c *Client) ImportIndicators(ctx context.Context, ref, format string, doc i
 
 // ExportIndicators writes an incident's indicators to w in the chosen format.
 func (c *Client) ExportIndicators(ctx context.Context, ref string, f ExportFilter, w io.Writer) (Exported, error) {
-	q := values("format", f.Format, "type", f.Type, "all", strconv.FormatBool(f.All))
+	q := values("format", f.Format, "type", f.Type, "all", strconv.FormatBool(f.All), "max_tlp", f.MaxTLP)
 	resp, err := c.stream(ctx, http.MethodGet, "/api/v1/incidents/"+esc(ref)+"/iocs/export"+q, "", nil)
 	if err != nil {
 		return Exported{}, err

@@ -126,6 +126,7 @@ use --type to choose one type.
 	fl.StringVar(&f.Format, "format", "", "the format: "+strings.Join(enumNames(ioc.ExportFormats), ", "))
 	fl.StringVar(&f.Type, "type", "", "only this type: "+strings.Join(enumNames(ioc.Types), ", "))
 	fl.BoolVar(&f.All, "all", false, "include artifacts, not only indicators of compromise")
+	fl.StringVar(&f.MaxTLP, "max-tlp", "", "leave out indicators marked more restrictively than this (clear, green, amber, amber_strict), for sharing")
 	fl.StringVarP(&file, "output-file", "O", "", "write to FILE instead of standard output")
 	completeWith(cmd, "format", enumNames(ioc.ExportFormats))
 	completeWith(cmd, "type", enumNames(ioc.Types))

@@ -47,7 +47,7 @@ func (s *Server) importIOCs(w http.ResponseWriter, r *http.Request) error {
 // Content-Type per format, Content-Disposition naming the file.
 func (s *Server) exportIOCs(w http.ResponseWriter, r *http.Request) error {
 	q := query{r: r}
-	req := ioc.ExportRequest{Format: ioc.Format(q.str("format")), Type: ioc.Type(q.str("type")), All: q.bool("all")}
+	req := ioc.ExportRequest{Format: ioc.Format(q.str("format")), Type: ioc.Type(q.str("type")), All: q.bool("all"), MaxTLP: q.str("max_tlp")}
 	if err := q.err(); err != nil {
 		return err
 	}

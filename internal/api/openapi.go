@@ -51,6 +51,7 @@ type (
 	evidencePage = incident.Page[evidence.Evidence]
 	custodyPage  = incident.Page[evidence.Event]
 	tacticPage   = incident.Page[attack.Tactic]
+	rulePage     = incident.Page[obligation.Rule]
 	closeInput   struct {
 		Note string `json:"note"`
 	}
@@ -132,7 +133,7 @@ func apiOps() []op {
 		{"POST", "/api/v1/incidents/{ref}/iocs/bulk", "Apply one action (mark_ioc, mark_artifact, set_tlp, add_tag, remove_tag, delete) to up to 500 indicators in one transaction: all change or none does", nil, ioc.BulkInput{}, 200, ioc.BulkResult{}},
 		{"POST", "/api/v1/iocs/extract", "Find candidate indicators in text (refanged; doubtful ones flagged with suggest=false); stores nothing", nil, ioc.ExtractInput{}, 200, extractPage{}},
 		{"POST", "/api/v1/incidents/{ref}/iocs/import", "Import indicators from a document sent as the body (format stix, misp, csv or text; up to 16 MiB, 10,000 indicators) in one transaction; reports what it took, merged and rejected, with reasons", []string{"format"}, IndicatorDocument{}, 200, ioc.ImportReport{}},
-		{"GET", "/api/v1/incidents/{ref}/iocs/export", "Export the incident's indicators (format stix, csv, misp or list; type= one type; all=true adds artifacts) as a file to save", []string{"format", "type", "all"}, nil, 200, IndicatorExport{}},
+		{"GET", "/api/v1/incidents/{ref}/iocs/export", "Export the incident's indicators (format stix, csv, misp or list; type= one type; all=true adds artifacts; max_tlp= leaves out more restrictive markings) as a file to save", []string{"format", "type", "all", "max_tlp"}, nil, 200, IndicatorExport{}},
 		{"POST", "/api/v1/incidents/{ref}/attack", "Record attacker activity: event time and precision, host, account, ATT&CK tactic and technique, links to the incident's indicators and evidence (docs/attack.md)", nil, attack.Input{}, 201, attack.Recorded{}},
 		{"GET", "/api/v1/incidents/{ref}/attack/story", "The attacker story: activity grouped by tactic in kill-chain order, in event-time order, with hosts, accounts and techniques reached", nil, nil, 200, attack.Story{}},
 		{"GET", "/api/v1/attack/tactics", "The built-in ATT&CK Enterprise tactics in kill-chain order", nil, nil, 200, tacticPage{}},
@@ -141,6 +142,9 @@ func apiOps() []op {
 		{"PUT", "/api/v1/incidents/{ref}/obligations/facts", "Replace the incident's notification facts (validated; send If-Match); written to the incident's record", nil, obligation.Facts{}, 200, obligation.FactsRecord{}},
 		{"GET", "/api/v1/incidents/{ref}/obligations", "The notifications owed under the cited rules, evaluated now: recipient, status (due, pending_event, not_applicable), due instant, stages, explanation, citations, and what was done about each; all=true includes rules that do not apply. Not legal advice", []string{"all"}, nil, 200, obligation.Report{}},
 		{"POST", "/api/v1/incidents/{ref}/obligations/{rule}/status", "Record a notification's status: not_started, drafting, submitted (submitted_at required; submitted_by, reference, proof_evidence EV-n optional) or not_required (rationale required); written to the incident's record", nil, obligation.StatusInput{}, 200, obligation.Notification{}},
+		{"GET", "/api/v1/obligations/rules", "The notification rules evaluated for your organisation: the built-in catalogue (origin builtin) followed by the organisation's own rules (origin organisation), with their clocks and citations", nil, nil, 200, rulePage{}},
+		{"GET", "/api/v1/obligations/rules/custom", "The organisation's own rules document (admins): the source as uploaded, its version (also the ETag; 0 when none), the parsed rules and any problems under this release", nil, nil, 200, obligation.OrgRules{}},
+		{"PUT", "/api/v1/obligations/rules/custom", "Replace the organisation's own rules document (admins; send If-Match). The body is the document in the format of docs/obligations.md as application/yaml, text/plain or application/json; problems come back as errors named file:line:column and change nothing; an id of a built-in rule is refused; \"rules: []\" removes them all. Audited", nil, RulesDocument{}, 200, obligation.OrgRules{}},
 	}
 }
 
@@ -169,7 +173,10 @@ func OpenAPIDocument(version string) map[string]any {
 		if params != nil {
 			operation["parameters"] = params
 		}
-		if _, ok := o.body.(IndicatorDocument); ok {
+		if _, ok := o.body.(RulesDocument); ok {
+			text := map[string]any{"schema": map[string]any{"type": "string", "description": "A rules document (docs/obligations.md), YAML or JSON"}}
+			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/yaml": text, "text/plain": text, "application/json": text}}
+		} else if _, ok := o.body.(IndicatorDocument); ok {
 			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"*/*": map[string]any{"schema": map[string]any{"type": "string",
 				"description": "The document: a STIX 2.1 bundle, a MISP event, CSV with a header row, or text, as the format parameter says"}}}}
 		} else if _, ok := o.body.(EvidenceUpload); ok {

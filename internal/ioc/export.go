@@ -21,6 +21,10 @@ type ExportRequest struct {
 	Format Format
 	Type   Type
 	All    bool
+	// MaxTLP leaves out indicators marked more restrictively (amber
+	// leaves out amber_strict and red): what may go to a partner or a
+	// sharing community. "" exports every marking.
+	MaxTLP string
 }
 
 // Export is an exported document.
@@ -51,6 +55,12 @@ func (s *Service) Export(ctx context.Context, ref string, req ExportRequest) (Ex
 	}
 	if req.Type != "" && !slices.Contains(Types, req.Type) {
 		v.Add("type", "%q is not allowed; use one of %s", req.Type, typeList())
+	}
+	maxRank := len(incident.TLPs)
+	if req.MaxTLP != "" {
+		if maxRank = slices.Index(incident.TLPs, incident.TLP(req.MaxTLP)); maxRank < 0 {
+			v.Add("max_tlp", "%q is not allowed; use one of clear, green, amber, amber_strict, red", req.MaxTLP)
+		}
 	}
 	if err := v.Err(); err != nil {
 		return Export{}, err
@@ -85,6 +95,7 @@ func (s *Service) Export(ctx context.Context, ref string, req ExportRequest) (Ex
 	if err != nil {
 		return Export{}, err
 	}
+	items = slices.DeleteFunc(items, func(x Indicator) bool { return slices.Index(incident.TLPs, incident.TLP(x.TLP)) > maxRank })
 	meta.OrgCreated = meta.OrgCreated.UTC()
 	out := Export{Filename: meta.IncidentRef + "-indicators"}
 	switch req.Format {
