@@ -66,11 +66,21 @@ type Response struct {
 	Header http.Header
 }
 
-// Do sends a request with a JSON body (nil for none) and decodes a JSON
-// answer into out (nil to discard).
+// Raw is a request body Do sends as it is, with its media type, instead
+// of encoding it as JSON (a YAML document, say).
+type Raw struct {
+	ContentType string
+	Data        []byte
+}
+
+// Do sends a request with a JSON body (nil for none; a Raw body as it is)
+// and decodes a JSON answer into out (nil to discard).
 func (c *Client) Do(ctx context.Context, method, path string, headers map[string]string, body, out any) (*Response, error) {
 	var rd io.Reader
-	if body != nil {
+	contentType := "application/json"
+	if raw, ok := body.(Raw); ok {
+		rd, contentType = bytes.NewReader(raw.Data), raw.ContentType
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return nil, fmt.Errorf("encode request: %w", err)
@@ -82,7 +92,7 @@ func (c *Client) Do(ctx context.Context, method, path string, headers map[string
 		return nil, err
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	if c.Token != "" {

@@ -71,6 +71,7 @@ type IncidentObligation struct {
 	Explanation  string            `json:"explanation"`
 	Stages       []ObligationStage `json:"stages"`
 	Citations    []string          `json:"citations"`
+	Origin       string            `json:"origin"` // builtin, organisation (your own rules) or removed (a status kept for a rule gone)
 	Notification Notification      `json:"notification"`
 }
 

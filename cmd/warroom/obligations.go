@@ -158,7 +158,7 @@ func (a *app) obligationsRulesCommand() *cobra.Command {
 	var rules []string
 	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "List the notification rules with their clocks and citations; works offline",
+		Short: "List the notification rules with their clocks and citations (offline); upload or download your organisation's own on the server",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := a.catalogue(rules)
@@ -184,5 +184,6 @@ func (a *app) obligationsRulesCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVar(&rules, "rules", nil, "an organisation's own rules file to list too (repeatable)")
+	cmd.AddCommand(a.obligationsRulesUploadCommand(), a.obligationsRulesDownloadCommand())
 	return cmd
 }

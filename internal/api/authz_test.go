@@ -280,6 +280,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"POST /api/v1/incidents/{ref}/obligations/{rule}/status": {req: func(i int) (string, string, any) {
 				return "POST", ref + "/obligations/us-tx-521-053-attorney-general/status", map[string]string{"status": "drafting", "rationale": fmt.Sprint("draft ", i)}
 			}, ok: 200, access: write, scoped: true},
+			// The organisation's own rules: everyone lists them, admins
+			// read and replace the document (the outsider its own).
+			"GET /api/v1/obligations/rules":        {req: get("/api/v1/obligations/rules"), ok: 200, access: self},
+			"GET /api/v1/obligations/rules/custom": {req: get("/api/v1/obligations/rules/custom"), ok: 200, access: admin},
+			"PUT /api/v1/obligations/rules/custom": {req: func(i int) (string, string, any) {
+				return "PUT", "/api/v1/obligations/rules/custom", rawBody{contentType: "application/yaml", data: []byte(fmt.Sprintf(
+					"version: 1\nrules:\n  - {id: insurer-%d, title: Insurer, jurisdiction: contract, regime: Policy, recipient: {kind: insurer, name: Insurer},\n"+
+						"     clock: {event: awareness}, deadline: {hours: 24, text: 24 hours}, citations: [{title: Policy, url: \"https://intranet.example/p\"}],\n"+
+						"     confidence: high, status: in_force}\n", i))}
+			}, ok: 200, access: admin},
 		}
 		for _, route := range e.api.Routes() {
 			c, ok := cases[route]

@@ -169,6 +169,9 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/incidents/{ref}/obligations/facts", false, s.putObligationFacts},
 		{"GET", "/api/v1/incidents/{ref}/obligations", false, s.listObligations},
 		{"POST", "/api/v1/incidents/{ref}/obligations/{rule}/status", false, s.setObligationStatus},
+		{"GET", "/api/v1/obligations/rules", false, s.listObligationRules},
+		{"GET", "/api/v1/obligations/rules/custom", false, s.getOrgObligationRules},
+		{"PUT", "/api/v1/obligations/rules/custom", false, s.putOrgObligationRules},
 	}
 }
 

@@ -54,7 +54,7 @@ func Builtin() (*Catalogue, error) {
 		return nil, ProblemsError(problems)
 	}
 	for i := range c.Rules {
-		c.Rules[i].Origin = "builtin"
+		c.Rules[i].Origin = OriginBuiltin
 	}
 	return c, nil
 }
@@ -82,7 +82,22 @@ func Merge(c, extra *Catalogue) (*Catalogue, error) {
 // the YAML cannot be decoded) and every problem, sorted by position; rules
 // with problems must not be used.
 func Parse(file string, src []byte) (*Catalogue, []Problem) {
-	l := &linter{file: file}
+	return parse(file, src, parseOptions{})
+}
+
+// parseOptions are the extra checks of an organisation's rules on the
+// server.
+type parseOptions struct {
+	// reserved are ids an organisation's rule may not take (the built-in
+	// rules'), reported at the clashing id.
+	reserved map[string]bool
+	// allowEmpty accepts "rules: []": an organisation with no rules of its
+	// own any more.
+	allowEmpty bool
+}
+
+func parse(file string, src []byte, opt parseOptions) (*Catalogue, []Problem) {
+	l := &linter{file: file, parseOptions: opt}
 	if len(src) > MaxRulesFile {
 		l.problems = append(l.problems, Problem{File: file, Line: 1, Column: 1, Message: fmt.Sprintf("file is larger than %d bytes", MaxRulesFile)})
 		return nil, l.problems
@@ -113,6 +128,7 @@ func Parse(file string, src []byte) (*Catalogue, []Problem) {
 }
 
 type linter struct {
+	parseOptions
 	file     string
 	ast      *ast.File
 	problems []Problem
@@ -136,7 +152,10 @@ func (l *linter) check(doc *File) {
 	if doc.Version != 1 {
 		l.at("$.version", "version must be 1")
 	}
-	if len(doc.Rules) == 0 {
+	switch {
+	case doc.Rules == nil && l.allowEmpty:
+		l.at("$", "rules is required: list your rules, or write \"rules: []\" to have none")
+	case len(doc.Rules) == 0 && !l.allowEmpty:
 		l.at("$.rules", "rules is required and must list at least one rule")
 	}
 	ids := map[string]int{}
@@ -147,6 +166,8 @@ func (l *linter) check(doc *File) {
 			l.at(p+".id", "id %q must be 2-80 lower-case letters, digits and dashes", r.ID)
 		} else if j, dup := ids[r.ID]; dup {
 			l.at(p+".id", "id %q is already used by rule %d", r.ID, j+1)
+		} else if l.reserved[r.ID] {
+			l.at(p+".id", "id %q is the id of a built-in rule; an organisation adds rules, it does not replace the cited ones: give yours its own id (prefix it with your organisation's name, say)", r.ID)
 		}
 		ids[r.ID] = i
 		for _, f := range []struct{ name, v string }{{"title", r.Title}, {"jurisdiction", r.Jurisdiction}, {"regime", r.Regime}, {"recipient.name", r.Recipient.Name}} {

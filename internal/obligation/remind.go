@@ -25,14 +25,18 @@ var DefaultReminderRoles = []string{"regulatory_compliance", "legal_counsel", "i
 // Reminders sends deadline reminders through the notification outbox, so
 // they get the outbox's retries and show in its delivery list.
 type Reminders struct {
-	DB    *db.DB
-	Now   func() time.Time
-	Log   *slog.Logger
+	DB  *db.DB
+	Now func() time.Time
+	Log *slog.Logger
+	// Rules is the built-in catalogue; each incident is evaluated against
+	// it followed by its organisation's own rules.
 	Rules *Catalogue
 	// PublicURL is the server's address as people reach it, for links.
 	PublicURL string
 	// Roles whose holders are emailed (DefaultReminderRoles when empty).
 	Roles []string
+
+	cache orgCatalogues
 }
 
 // Run calls Tick every interval until ctx ends.
@@ -121,16 +125,20 @@ func crossed(start, due, now time.Time) int {
 
 func (r *Reminders) remindIncident(ctx context.Context, fr factsRow) (int, error) {
 	now := r.Now()
-	obs, err := Evaluate(r.Rules, &fr.facts, now)
-	if err != nil {
-		return 0, err
-	}
 	roles := r.Roles
 	if len(roles) == 0 {
 		roles = DefaultReminderRoles
 	}
 	sent := 0
-	err = r.DB.Write(ctx, func(tx *db.Tx) error {
+	err := r.DB.Write(ctx, func(tx *db.Tx) error {
+		rules, err := r.cache.catalogue(ctx, tx, r.Rules, fr.orgID, r.Log)
+		if err != nil {
+			return err
+		}
+		obs, err := Evaluate(rules, &fr.facts, now)
+		if err != nil {
+			return err
+		}
 		notes, err := loadNotifications(ctx, tx, fr.incidentID)
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -41,9 +42,12 @@ type Service struct {
 	DB  *db.DB
 	Now func() time.Time
 	Log *slog.Logger
-	// Rules is the catalogue evaluated (the built-in one, validated at
-	// start-up).
+	// Rules is the built-in catalogue (validated at start-up). An
+	// incident is evaluated against it followed by its organisation's own
+	// rules (PutOrgRules).
 	Rules *Catalogue
+
+	cache orgCatalogues
 }
 
 // FactsRecord is an incident's facts with their version (0: none yet).
@@ -64,6 +68,8 @@ type Notification struct {
 	Rationale     string     `json:"rationale,omitempty"`
 	UpdatedAt     *time.Time `json:"updated_at,omitempty"`
 	Version       int64      `json:"version"`
+
+	recipient string // the rule's recipient when the status was recorded
 }
 
 // StatusInput changes a notification's status.
@@ -79,6 +85,10 @@ type StatusInput struct {
 // IncidentObligation is an evaluated obligation with its notification.
 type IncidentObligation struct {
 	Obligation
+	// Origin is where the rule comes from: "builtin", "organisation" (the
+	// organisation's own rules) or "removed" (a status recorded for a rule
+	// that no longer exists).
+	Origin       string       `json:"origin"`
 	Notification Notification `json:"notification"`
 }
 
@@ -146,18 +156,23 @@ func (s *Service) PutFacts(ctx context.Context, ref string, f Facts, ifVersion i
 	return out, nil
 }
 
-// Obligations evaluates the rules against the incident's facts now. all
-// includes the rules that do not apply; a rule whose notification has a
-// status is always included.
+// Obligations evaluates the built-in rules and the organisation's own
+// against the incident's facts now. all includes the rules that do not
+// apply; a rule whose notification has a status is always included, and
+// so is a status recorded for a rule that no longer exists (origin
+// "removed", not applicable, last), so what was done stays visible.
 func (s *Service) Obligations(ctx context.Context, ref string, all bool) (Report, error) {
-	if s.Rules == nil {
-		return Report{}, fmt.Errorf("obligation service has no rules")
-	}
 	now := s.Now()
 	var facts FactsRecord
 	var notes map[string]Notification
+	var rules *Catalogue
 	err := s.read(ctx, ref, func(tx *db.Tx, i incident.Incident) error {
 		var err error
+		// The incident is one of the actor's organisation: loading it
+		// checked that.
+		if rules, err = s.catalogueFor(ctx, tx, actor.From(ctx).OrgID); err != nil {
+			return err
+		}
 		if facts, err = loadFacts(ctx, tx, i.ID); err != nil {
 			return err
 		}
@@ -167,9 +182,13 @@ func (s *Service) Obligations(ctx context.Context, ref string, all bool) (Report
 	if err != nil {
 		return Report{}, err
 	}
-	obs, err := Evaluate(s.Rules, &facts.Facts, now)
+	obs, err := Evaluate(rules, &facts.Facts, now)
 	if err != nil {
 		return Report{}, err
+	}
+	origin := make(map[string]string, len(rules.Rules))
+	for _, r := range rules.Rules {
+		origin[r.ID] = r.Origin
 	}
 	out := Report{Obligations: []IncidentObligation{}, FactsVersion: facts.Version, EvaluatedAt: now.UTC()}
 	for _, o := range obs {
@@ -178,8 +197,26 @@ func (s *Service) Obligations(ctx context.Context, ref string, all bool) (Report
 			n = Notification{Status: NotStarted}
 		}
 		if all || o.Status != NotApplicable || n.Status != NotStarted {
-			out.Obligations = append(out.Obligations, IncidentObligation{Obligation: o, Notification: n})
+			out.Obligations = append(out.Obligations, IncidentObligation{Obligation: o, Origin: origin[o.Rule], Notification: n})
 		}
+	}
+	var gone []string
+	for rule, n := range notes {
+		if _, ok := origin[rule]; !ok && (all || n.Status != NotStarted) {
+			gone = append(gone, rule)
+		}
+	}
+	sort.Strings(gone)
+	for _, rule := range gone {
+		n := notes[rule]
+		recipient := n.recipient
+		if recipient == "" {
+			recipient = rule
+		}
+		out.Obligations = append(out.Obligations, IncidentObligation{Origin: OriginRemoved, Notification: n, Obligation: Obligation{
+			Rule: rule, Recipient: recipient, Status: NotApplicable, Stages: []StageResult{}, Citations: []string{},
+			Explanation: fmt.Sprintf("Rule %s is no longer defined (it was removed from your organisation's rules), so it is not evaluated "+
+				"and its status can no longer be changed; what was recorded for it stays here and in the incident's record.", rule)}})
 	}
 	return out, nil
 }
@@ -191,24 +228,26 @@ var evidenceRefRE = regexp.MustCompile(`^EV-([1-9][0-9]{0,8})$`)
 // not_required needs the rationale. A proof must be an item of this
 // incident's evidence locker. ifVersion, when not 0, must be current.
 func (s *Service) SetStatus(ctx context.Context, ref, rule string, in StatusInput, ifVersion int64) (Notification, error) {
-	if s.Rules == nil {
-		return Notification{}, fmt.Errorf("obligation service has no rules")
-	}
-	var r *Rule
-	for k := range s.Rules.Rules {
-		if s.Rules.Rules[k].ID == rule {
-			r = &s.Rules.Rules[k]
-		}
-	}
-	if r == nil {
-		return Notification{}, errs.NotFoundf("no notification rule %q; see warroom obligations rules", rule)
-	}
 	now := db.Time(s.Now())
 	n, evNumber, err := checkStatus(in, now)
 	if err != nil {
 		return Notification{}, err
 	}
 	err = s.write(ctx, ref, func(tx *db.Tx, a *actor.Actor, i incident.Incident) error {
+		rules, err := s.catalogueFor(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		var r *Rule
+		for k := range rules.Rules {
+			if rules.Rules[k].ID == rule {
+				r = &rules.Rules[k]
+			}
+		}
+		if r == nil {
+			return errs.NotFoundf("no notification rule %q among the built-in rules and your organisation's; see warroom obligations rules", rule)
+		}
+		n.recipient = r.Recipient.Name
 		if n.Status == Submitted && n.SubmittedBy == "" {
 			n.SubmittedBy = a.Name
 			if n.SubmittedBy == "" {

@@ -50,7 +50,7 @@ func storeFacts(ctx context.Context, tx *db.Tx, orgID, incidentID string, f Fact
 }
 
 func loadNotifications(ctx context.Context, tx *db.Tx, incidentID string) (map[string]Notification, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT rule, status, submitted_at, submitted_by, reference, proof_evidence, rationale, updated_at, version
+	rows, err := tx.QueryContext(ctx, `SELECT rule, status, submitted_at, submitted_by, reference, proof_evidence, rationale, updated_at, version, recipient
 		FROM obligation_status WHERE incident_id = $1`, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("load notification statuses: %w", err)
@@ -62,7 +62,7 @@ func loadNotifications(ctx context.Context, tx *db.Tx, incidentID string) (map[s
 		var n Notification
 		var sub sql.NullTime
 		var at time.Time
-		if err := rows.Scan(&rule, &n.Status, &sub, &n.SubmittedBy, &n.Reference, &n.ProofEvidence, &n.Rationale, &at, &n.Version); err != nil {
+		if err := rows.Scan(&rule, &n.Status, &sub, &n.SubmittedBy, &n.Reference, &n.ProofEvidence, &n.Rationale, &at, &n.Version, &n.recipient); err != nil {
 			return nil, fmt.Errorf("scan notification status: %w", err)
 		}
 		if sub.Valid {
@@ -78,13 +78,14 @@ func loadNotifications(ctx context.Context, tx *db.Tx, incidentID string) (map[s
 
 func storeNotification(ctx context.Context, tx *db.Tx, a *actor.Actor, incidentID, rule string, n Notification) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO obligation_status (incident_id, rule, org_id, status, submitted_at, submitted_by, reference,
-			proof_evidence, rationale, updated_by, updated_at, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			proof_evidence, rationale, updated_by, updated_at, version, recipient)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (incident_id, rule) DO UPDATE SET status = excluded.status, submitted_at = excluded.submitted_at,
 			submitted_by = excluded.submitted_by, reference = excluded.reference, proof_evidence = excluded.proof_evidence,
-			rationale = excluded.rationale, updated_by = excluded.updated_by, updated_at = excluded.updated_at, version = excluded.version`,
+			rationale = excluded.rationale, updated_by = excluded.updated_by, updated_at = excluded.updated_at, version = excluded.version,
+			recipient = excluded.recipient`,
 		incidentID, rule, a.OrgID, n.Status, db.NullTime(n.SubmittedAt), n.SubmittedBy, n.Reference, n.ProofEvidence, n.Rationale,
-		a.UserID, *n.UpdatedAt, n.Version)
+		a.UserID, *n.UpdatedAt, n.Version, n.recipient)
 	if err != nil {
 		return fmt.Errorf("store notification status: %w", db.MapError(err))
 	}
@@ -101,4 +102,34 @@ func evidenceExists(ctx context.Context, tx *db.Tx, incidentID string, number in
 		return false, fmt.Errorf("look up evidence: %w", err)
 	}
 	return true, nil
+}
+
+// loadOrgRules reads an organisation's own rules document; version 0 and
+// no source when none was uploaded.
+func loadOrgRules(ctx context.Context, tx *db.Tx, orgID string) (OrgRules, error) {
+	var out OrgRules
+	var at time.Time
+	err := tx.QueryRowContext(ctx, `SELECT source, version, updated_by, updated_at FROM obligation_rules WHERE org_id = $1`, orgID).
+		Scan(&out.Source, &out.Version, &out.UpdatedBy, &at)
+	if db.NoRows(err) {
+		return OrgRules{}, nil
+	}
+	if err != nil {
+		return out, fmt.Errorf("load the organisation's notification rules: %w", err)
+	}
+	at = at.UTC()
+	out.UpdatedAt = &at
+	return out, nil
+}
+
+func storeOrgRules(ctx context.Context, tx *db.Tx, orgID string, r OrgRules) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO obligation_rules (org_id, source, version, updated_by, updated_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (org_id) DO UPDATE SET source = excluded.source, version = excluded.version,
+			updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		orgID, r.Source, r.Version, r.UpdatedBy, *r.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("store the organisation's notification rules: %w", db.MapError(err))
+	}
+	return nil
 }

@@ -216,7 +216,13 @@ func (s *site) state() string {
 			}
 			fmt.Fprintf(&b, "page %s %v\n", id, acked)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var rulesVersion int64
+		err = tx.QueryRowContext(context.Background(), `SELECT COALESCE(MAX(version), 0) FROM obligation_rules`).Scan(&rulesVersion)
+		fmt.Fprintf(&b, "obligation rules v%d\n", rulesVersion)
+		return err
 	})
 	if err != nil {
 		s.t.Fatal(err)

@@ -118,6 +118,8 @@ func (s *Server) Register(mux *http.ServeMux) error {
 		{"POST /admin/webhooks", s.createWebhook},
 		{"POST /admin/webhooks/{id}", s.changeWebhook},
 		{"POST /admin/deliveries/{id}/retry", s.retryDelivery},
+		{"GET /admin/obligations", s.adminObligationRules},
+		{"POST /admin/obligations", s.saveObligationRules},
 		{"GET /plans", s.planList},
 		{"POST /plans", s.importPlan},
 		{"GET /plans/{id}", s.planDetail},

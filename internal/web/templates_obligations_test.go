@@ -27,3 +27,21 @@ func obligationCases(who, open, secret string) []renderCase {
 		renderCase{"StatusUnknownRule", "error", who, inc + "/no-such-rule/status", url.Values{"status": {"drafting"}}, 404},
 	)
 }
+
+// orgRulesCases render the organisation's notification rules page (admins;
+// others get 403) and its rejected form.
+func orgRulesCases(who string) []renderCase {
+	if who != "admin" && who != "outsider" {
+		return []renderCase{{"OrgRulesForbidden", "error", who, "/admin/obligations", nil, 403}}
+	}
+	cs := []renderCase{{"OrgRules", "admin_obligations", who, "/admin/obligations?done=obligation-rules", nil, 200}}
+	if who == "admin" {
+		cs = append(cs,
+			renderCase{"OrgRulesInvalid", "admin_obligations", who, "/admin/obligations", url.Values{"version": {"0"},
+				"source": {"version: 1\nrules:\n  - id: " + "us-tx-521-053-attorney-general" + "\n    title: '" + hostile + "'\n"}}, 400},
+			renderCase{"OrgRulesNotYAML", "admin_obligations", who, "/admin/obligations", url.Values{"version": {"0"}, "source": {hostile}}, 400},
+			renderCase{"OrgRulesStale", "admin_obligations", who, "/admin/obligations", url.Values{"version": {"9"}, "source": {"version: 1\nrules: []\n"}}, 412},
+		)
+	}
+	return cs
+}

@@ -40,6 +40,7 @@ var pageMarkers = map[string]string{
 	"evidence_item":       `<h2 id="custody-h">Chain of custody</h2>`,
 	"attack":              `<h2 id="story-h">`,
 	"obligations":         `<h2 id="obl-h">`,
+	"admin_obligations":   `<h2 id="orgrules-h">Your rules</h2>`,
 }
 
 var (
@@ -171,6 +172,7 @@ func commonCases() []renderCase {
 		} else {
 			cs = append(cs, renderCase{"NotificationsForbidden", "error", who, "/admin/notifications", nil, 403})
 		}
+		cs = append(cs, orgRulesCases(who)...)
 		cs = append(cs, renderCase{"Contacts", "contacts", who, "/contacts", nil, 200},
 			renderCase{"ContactsFiltered", "contacts", who, "/contacts?kind=outside_counsel&stale=1&q=" + url.QueryEscape(hostile) + "&done=contact-verified", nil, 200},
 			renderCase{"ContactsBadFilter", "error", who, "/contacts?kind=lawyer", nil, 400})

@@ -99,6 +99,7 @@ var flashes = map[string]string{
 	"evidence-added": "Evidence added to the locker.", "custody-recorded": "Custody event recorded.",
 	"attack-recorded": "Attacker activity recorded.", "attack-recorded-warning": attackWarning,
 	"obligation-facts": "Facts saved: the obligations below are evaluated from them.", "obligation-status": "Notification status recorded.",
+	"obligation-rules": "Your notification rules are saved: every incident of the organisation is evaluated with them.",
 }
 
 // rejected turns a validation error into form state for re-rendering;
