@@ -77,9 +77,16 @@ func TestParseLargeBundleBoundedMemory(t *testing.T) {
 	if len(b.techniques) != 1600 || cr.n < 38<<20 {
 		t.Fatalf("%d techniques from %d bytes", len(b.techniques), cr.n)
 	}
-	t.Logf("%d MB parsed, peak heap in use %d MB", cr.n>>20, peak>>20)
-	if peak > 16<<20 {
-		t.Errorf("peak heap %d MB while parsing %d MB: the bundle is not streamed", peak>>20, cr.n>>20)
+	t.Logf("%d MB parsed, peak live heap %d MB", cr.n>>20, peak>>20)
+	// Parsing the document whole would hold all of its 39 MB and more.
+	// The race detector's instrumentation keeps more alive (about 19 MB
+	// seen), still well under the document's size.
+	limit := uint64(16 << 20)
+	if raceEnabled {
+		limit = 30 << 20
+	}
+	if peak > limit {
+		t.Errorf("peak live heap %d MB while parsing %d MB: the bundle is not streamed", peak>>20, cr.n>>20)
 	}
 }
 
