@@ -71,7 +71,7 @@ func insertIndicator(ctx context.Context, tx *db.Tx, orgID, incidentID string, x
 	res, err := tx.ExecContext(ctx, `INSERT INTO iocs (id, org_id, incident_id, type, value, tlp, confidence, source, first_seen, last_seen,
 		tags, note, is_ioc, created_by, created_at, updated_at, version)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-		ON CONFLICT (incident_id, type, value) DO NOTHING`,
+		ON CONFLICT DO NOTHING`,
 		x.ID, orgID, incidentID, string(x.Type), x.Value, x.TLP, x.Confidence, x.Source, x.FirstSeen, x.LastSeen,
 		string(tags), x.Note, x.IsIOC, x.CreatedBy, x.CreatedAt, x.UpdatedAt, x.Version)
 	if err != nil {
