@@ -42,6 +42,25 @@ func (obligationsPage) Left(due string, now time.Time) string {
 	return incident.Countdown(t, now)
 }
 
+// Outcome says how a notice that is dealt with stands against its
+// deadline ("submitted on time", "submitted 3h 05m late", "not required"),
+// so a deadline that has passed after the submission is not shown as
+// overdue; "" while it is still to do.
+func (obligationsPage) Outcome(o obligation.IncidentObligation) string {
+	n := o.Notification
+	switch {
+	case n.Status == obligation.NotRequired:
+		return "not required"
+	case n.Status != obligation.Submitted:
+		return ""
+	case n.SubmittedAt == nil || o.DueTime().IsZero():
+		return "submitted"
+	case n.SubmittedAt.After(o.DueTime()):
+		return "submitted " + incident.HumanDuration(n.SubmittedAt.Sub(o.DueTime())) + " late"
+	}
+	return "submitted on time"
+}
+
 // Overdue reports whether a due instant has passed.
 func (obligationsPage) Overdue(due string, now time.Time) bool {
 	t, err := time.Parse(time.RFC3339, due)

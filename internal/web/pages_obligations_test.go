@@ -71,6 +71,10 @@ func TestObligationsPage(t *testing.T) {
 		}
 		_, body := rita.get(path)
 		mustContain(t, body, "TX-2026-0042", `href="/incidents/`+f.open.Ref+`/evidence/EV-1"`)
+		// Dealt with: how it stood against the deadline, not a countdown.
+		entry := regexpFind(body, `(?s)(<li class="entry obligation[^"]*" id="o-us-tx-521-053-attorney-general">.*?</li>)`)
+		mustContain(t, entry, "· submitted on time</span>")
+		mustNotContain(t, entry, "overdue", " · in ")
 	})
 
 	t.Run("NotRequiredNeedsRationale", func(t *testing.T) {
