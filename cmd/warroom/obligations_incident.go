@@ -105,7 +105,13 @@ func (a *app) obligationsListCommand() *cobra.Command {
 							left = incident.Countdown(d, rep.EvaluatedAt)
 						}
 					}
-					t.row(o.Rule, o.Status, due, left, o.Notification.Status, truncate(o.Recipient, 50))
+					rule := o.Rule
+					if o.Origin == "organisation" {
+						rule += " (yours)"
+					} else if o.Origin == "removed" {
+						rule += " (removed)"
+					}
+					t.row(rule, o.Status, due, left, o.Notification.Status, truncate(o.Recipient, 50))
 				}
 				t.flush()
 				fmt.Fprintln(a.stdout, "\nExplanations and citations: -o json. Not legal advice: check every result with counsel.")

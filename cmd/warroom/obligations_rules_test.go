@@ -90,6 +90,10 @@ func TestObligationRulesUploadDownloadCLI(t *testing.T) {
 			if !found {
 				t.Error("the incident's obligations lack acme-customer-48h from the organisation, due 2026-11-22T09:00:00Z")
 			}
+			// The table marks the organisation's own rules.
+			if _, out, _ = cli(t, env, "", "obligations", "list", inc.Ref, "--all"); !strings.Contains(out, "acme-customer-48h (yours)") {
+				t.Errorf("table:\n%s", out)
+			}
 
 			// A bad file: the problem names the file, line and column;
 			// nothing changes.
