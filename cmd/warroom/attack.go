@@ -151,7 +151,7 @@ func (a *app) attackRecordCommand() *cobra.Command {
 --corrects ID replaces an earlier attacker-activity entry in the story.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t, err := attackTime(at, in.Precision, time.Now())
+			t, err := parseTime("at", at, time.Now())
 			if err != nil {
 				return err
 			}
@@ -186,17 +186,6 @@ func (a *app) attackRecordCommand() *cobra.Command {
 	return cmd
 }
 
-// attackTime reads --at; a bare date with day precision is that UTC day,
-// since the server keeps days in UTC and a local midnight would fall on
-// the day before east of Greenwich.
-func attackTime(s, precision string, now time.Time) (time.Time, error) {
-	if precision == string(attack.Day) {
-		if t, err := time.Parse("2006-01-02", strings.TrimSpace(s)); err == nil {
-			return t, nil
-		}
-	}
-	return parseTime("at", s, now)
-}
 
 func (a *app) attackStoryCommand() *cobra.Command {
 	return &cobra.Command{

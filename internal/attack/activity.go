@@ -33,18 +33,21 @@ const (
 // Precisions lists the allowed precisions, finest first.
 var Precisions = []Precision{Second, Minute, Hour, Day}
 
-// Truncate zeroes the parts of t (in UTC) finer than p.
+// Truncate zeroes the parts of t finer than p, in UTC. A day is the
+// calendar date as the person gave it, in the zone they gave it in
+// ("20 November" entered in UTC+2 is 20 November, not the 19th that its
+// midnight is in UTC), kept as that date's UTC midnight.
 func (p Precision) Truncate(t time.Time) time.Time {
-	t = t.UTC()
 	switch p {
 	case Minute:
-		return t.Truncate(time.Minute)
+		return t.UTC().Truncate(time.Minute)
 	case Hour:
-		return t.Truncate(time.Hour)
+		return t.UTC().Truncate(time.Hour)
 	case Day:
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		y, m, d := t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	return t.Truncate(time.Second)
+	return t.UTC().Truncate(time.Second)
 }
 
 // Format shows t to precision p, in UTC.

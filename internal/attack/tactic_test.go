@@ -92,6 +92,14 @@ func TestPrecision(t *testing.T) {
 			t.Errorf("%s: Format = %s, want %s", tc.p, got, tc.fmt)
 		}
 	}
+	// A date entered east or west of Greenwich stays that date, though its
+	// midnight falls on another day in UTC.
+	for _, zone := range []int{2, 14, -10} {
+		midnight := time.Date(2026, 11, 20, 0, 0, 0, 0, time.FixedZone("", zone*3600))
+		if got := Day.Truncate(midnight).Format(time.RFC3339); got != "2026-11-20T00:00:00Z" {
+			t.Errorf("20 November at UTC%+d: Truncate(day) = %s", zone, got)
+		}
+	}
 }
 
 // TestInputCheck covers what is validated without a database.

@@ -102,17 +102,13 @@ func parse(file string, src []byte, opt parseOptions) (*Catalogue, []Problem) {
 		l.problems = append(l.problems, Problem{File: file, Line: 1, Column: 1, Message: fmt.Sprintf("file is larger than %d bytes", MaxRulesFile)})
 		return nil, l.problems
 	}
-	f, err := yamlsafe.Parse(src)
+	var doc File
+	f, err := yamlsafe.Decode(src, &doc)
 	if err != nil {
 		l.fromYAMLError(err)
 		return nil, l.problems
 	}
 	l.ast = f
-	var doc File
-	if err := yamlsafe.Unmarshal(src, &doc); err != nil {
-		l.fromYAMLError(err)
-		return nil, l.problems
-	}
 	l.check(&doc)
 	sort.SliceStable(l.problems, func(i, j int) bool {
 		a, b := l.problems[i], l.problems[j]

@@ -50,17 +50,13 @@ var (
 // with problems must not be used. roles nil skips the role check.
 func Parse(file string, src []byte, roles Roles) (*Plan, []Problem) {
 	l := &linter{file: file, roles: roles}
-	f, err := yamlsafe.Parse(src)
+	var p Plan
+	f, err := yamlsafe.Decode(src, &p)
 	if err != nil {
 		l.fromYAMLError(err)
 		return nil, l.problems
 	}
 	l.ast = f
-	var p Plan
-	if err := yamlsafe.Unmarshal(src, &p); err != nil {
-		l.fromYAMLError(err)
-		return nil, l.problems
-	}
 	l.check(&p)
 	sort.SliceStable(l.problems, func(i, j int) bool {
 		a, b := l.problems[i], l.problems[j]

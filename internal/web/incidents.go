@@ -117,7 +117,9 @@ func formTime(f url.Values, name string, bad []string) (*time.Time, []string) {
 	if tz := f.Get(name + "_tz"); tz != "" {
 		var mins int
 		if _, err := fmtSscan(tz, &mins); err == nil && mins > -15*60 && mins < 15*60 {
-			t = t.Add(-time.Duration(mins) * time.Minute)
+			// The same instant, kept in the viewer's zone so that a
+			// calendar date they entered stays that date (attack.Day).
+			t = t.Add(-time.Duration(mins) * time.Minute).In(time.FixedZone("", mins*60))
 		}
 	}
 	return &t, bad

@@ -47,6 +47,20 @@ func TestAttackPage(t *testing.T) {
 		mustContain(t, body, `id="tactic-none"`)
 	})
 
+	t.Run("DayIsTheDateEntered", func(t *testing.T) {
+		// In UTC+2, midnight of 20 November is the 19th in UTC: the day
+		// recorded is still the 20th.
+		r := rita.send(path, url.Values{"text": {"Encryption of FS02"}, "event_time": {"2026-11-20T00:00"}, "event_time_tz": {"120"},
+			"precision": {"day"}, "technique": {"T1486"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("record: %d (%s)", r.status, errorMessage(r.body))
+		}
+		es := s.entries(f.open.Ref)
+		if e := es[len(es)-1]; !e.EventTime.Equal(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("day precision in UTC+2 stored %s, want 2026-11-20", e.EventTime)
+		}
+	})
+
 	t.Run("RejectedKeepsInput", func(t *testing.T) {
 		before := len(s.entries(f.open.Ref))
 		r := rita.send(path, url.Values{"text": {"Lateral movement"}, "event_time": {localInput(at)}, "technique": {"T1021.001"}, "indicator": {x.ID},

@@ -33,3 +33,13 @@ func Parse(src []byte) (f *ast.File, err error) {
 	}()
 	return parser.ParseBytes(src, 0)
 }
+
+// Decode parses src (for positions in later messages) and decodes it
+// strictly into v: what the plan and rules linters both start with.
+func Decode(src []byte, v any) (*ast.File, error) {
+	f, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return f, Unmarshal(src, v)
+}
