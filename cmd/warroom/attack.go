@@ -186,7 +186,6 @@ func (a *app) attackRecordCommand() *cobra.Command {
 	return cmd
 }
 
-
 func (a *app) attackStoryCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "story REF",
