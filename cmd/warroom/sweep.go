@@ -69,6 +69,11 @@ was covered.
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.paths = append(f.paths, args...)
+			// A sweep for an incident reports its hits to it unless told
+			// not to (--upload=false); one from a file has nowhere to report.
+			if !cmd.Flags().Changed("upload") {
+				f.upload = f.incident != ""
+			}
 			return a.sweep(cmd.Context(), f)
 		},
 	}
@@ -89,7 +94,7 @@ was covered.
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress bar and no summary: only hits (and errors) are printed")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar, even on a terminal")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "sweep for the valid indicators of a file that has invalid ones")
-	fl.BoolVar(&f.upload, "upload", false, "with --incident: report the hits to the incident (first/last seen, one timeline entry)")
+	fl.BoolVar(&f.upload, "upload", false, "report the hits to the incident (first/last seen, one timeline entry); the default with --incident, --upload=false to keep them local")
 	fl.StringVar(&f.host, "host", "", "host name to report with --upload (default: this machine's)")
 	return cmd
 }

@@ -16,11 +16,14 @@ import (
 // a plain list; types that are not tokens (other, STIX patterns) are
 // skipped with a note.
 func stixIndicators(doc []byte, subdomains bool, probs *iocProblems) ([]sweep.Indicator, []string, error) {
-	format := ioc.FormatSTIX
+	// The parsers themselves, not ParseImport: its limits (16 MiB, 10,000
+	// indicators) are for what one request adds to an incident, and a
+	// sweep takes up to a million indicators.
+	parse := ioc.ParseSTIX
 	if bytes.Contains(doc, []byte(`"Event"`)) && !bytes.Contains(doc, []byte(`"bundle"`)) {
-		format = ioc.FormatMISP
+		parse = ioc.ParseMISP
 	}
-	b, err := ioc.ParseImport(format, doc, time.Now())
+	b, err := parse(doc, time.Now())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,7 +184,11 @@ func TestSweepCLIIncident(t *testing.T) {
 					t.Fatalf("ioc add: %d %s%s", code, out, errOut)
 				}
 			}
-			code, out, errOut = cli(t, env, "", "sweep", "--incident", inc.Ref, "--path", logs, "-o", "jsonl")
+			// --upload=false keeps the hits local: nothing reaches the incident.
+			code, out, errOut = cli(t, env, "", "sweep", "--incident", inc.Ref, "--path", logs, "-o", "jsonl", "--upload=false")
+			if _, tl, _ := cli(t, env, "", "timeline", "list", inc.Ref, "-o", "json"); strings.Contains(tl, "indicators_sighted") {
+				t.Errorf("--upload=false reported the sweep:\n%s", tl)
+			}
 			if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"match":"203.0.113.9"`) || !strings.Contains(errOut, "for 2 indicators") {
 				t.Errorf("sweep --incident: %d\n%s%s", code, out, errOut)
 			}
@@ -191,9 +196,10 @@ func TestSweepCLIIncident(t *testing.T) {
 				t.Errorf("unknown incident: exit %d %s", code, errOut)
 			}
 
-			// --upload: the syslog hit's time widens the address's first
-			// and last seen; one timeline entry tells the story.
-			code, out, errOut = cli(t, env, "", "sweep", "--incident", inc.Ref, "--path", logs, "--upload", "--host", "ws-0142", "-q")
+			// With --incident the hits are reported by default: the syslog
+			// hit's time widens the address's first and last seen; one
+			// timeline entry tells the story.
+			code, out, errOut = cli(t, env, "", "sweep", "--incident", inc.Ref, "--path", logs, "--host", "ws-0142", "-q")
 			if code != 0 {
 				t.Fatalf("sweep --upload: %d\n%s%s", code, out, errOut)
 			}
@@ -246,8 +252,26 @@ func TestSweepCLISTIX(t *testing.T) {
 	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"indicator":"203.0.113.9"`) || !strings.Contains(out, `"indicator":"cdn.evil.com"`) {
 		t.Errorf("bundle: exit %d\n%s%s", code, out, errOut)
 	}
-	if !strings.Contains(errOut, "skip") {
+	if !strings.Contains(errOut, "of type stix_pattern") {
 		t.Errorf("the MATCHES pattern is not mentioned:\n%s", errOut)
+	}
+
+	// More indicators than one import may add to an incident (10,000): a
+	// sweep takes them all.
+	var b strings.Builder
+	b.WriteString(`{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[`)
+	for i := range 12000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"type":"indicator","spec_version":"2.1","id":"indicator--%08d-17d4-4cbf-938f-98ee46b3cd3f","created":"2026-01-01T00:00:00Z",`+
+			`"modified":"2026-01-01T00:00:00Z","pattern":"[ipv4-addr:value = '198.18.%d.%d']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"}`, i, i/256, i%256)
+	}
+	b.WriteString(`]}`)
+	big := writeFile(t, dir, "big.json", b.String())
+	code, out, errOut = cli(t, env, "", "sweep", "--iocs", big, "--path", logs, "-o", "jsonl")
+	if code != 0 || !strings.Contains(errOut, "12000 indicators") {
+		t.Errorf("a 12,000-indicator bundle: exit %d\n%s%s", code, out, errOut)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/client"
+	"github.com/warroom/warroom/internal/ioc"
 	"github.com/warroom/warroom/internal/sweep"
 )
 
@@ -89,12 +90,18 @@ func (a *app) uploadSightings(ctx context.Context, ref, host string, paths []str
 	for _, x := range s.sorted() {
 		rep.Sightings = append(rep.Sightings, client.Sighting{Type: x.typ, Value: x.value, Hits: int64(x.hits), FirstSeen: x.first.UTC(), LastSeen: x.last.UTC()})
 	}
-	res, err := c.RecordSweep(ctx, ref, rep)
-	if err != nil {
-		return fmt.Errorf("report the sweep to %s: %w", ref, err)
-	}
-	for _, u := range res.Unknown {
-		fmt.Fprintf(a.stderr, "warroom: %s has no such indicator, so this sighting was not recorded: %s\n", ref, u.Item)
+	// A report holds at most ioc.MaxSightings; a sweep that saw more
+	// sends several, each its own timeline entry.
+	all := rep.Sightings
+	for start := 0; start == 0 || start < len(all); start += ioc.MaxSightings {
+		rep.Sightings = all[start:min(len(all), start+ioc.MaxSightings)]
+		res, err := c.RecordSweep(ctx, ref, rep)
+		if err != nil {
+			return fmt.Errorf("report the sweep to %s: %w", ref, err)
+		}
+		for _, u := range res.Unknown {
+			fmt.Fprintf(a.stderr, "warroom: %s has no such indicator, so this sighting was not recorded: %s\n", ref, u.Item)
+		}
 	}
 	return nil
 }
