@@ -19,11 +19,7 @@ type WebhookPatch struct {
 }
 
 func (s *Server) listPages(w http.ResponseWriter, r *http.Request) error {
-	inc, err := s.Incidents.Get(r.Context(), r.PathValue("ref")) // need-to-know first
-	if err != nil {
-		return err
-	}
-	ps, err := s.Notify.Pages(r.Context(), inc.ID)
+	ps, err := s.Notify.IncidentPages(r.Context(), r.PathValue("ref"))
 	if err != nil {
 		return err
 	}
@@ -32,25 +28,12 @@ func (s *Server) listPages(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) acknowledgePage(w http.ResponseWriter, r *http.Request) error {
-	inc, err := s.Incidents.Get(r.Context(), r.PathValue("ref"))
+	p, err := s.Notify.AcknowledgePage(r.Context(), r.PathValue("ref"), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	ps, err := s.Notify.Pages(r.Context(), inc.ID)
-	if err != nil {
-		return err
-	}
-	for _, p := range ps {
-		if p.ID == r.PathValue("id") {
-			p, err = s.Notify.AcknowledgePage(r.Context(), p.ID)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, p)
-			return nil
-		}
-	}
-	return notFound("page %s not found on %s", r.PathValue("id"), inc.Ref)
+	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
 func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) error {

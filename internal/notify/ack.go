@@ -34,23 +34,9 @@ func (e *Escalator) Acknowledge(ctx context.Context, token, by string) (Page, er
 	return p, err
 }
 
-// AcknowledgePage takes a page of orgID on behalf of a signed-in person
-// (the war room's Acknowledge button); the caller has checked they may.
-func (e *Escalator) AcknowledgePage(ctx context.Context, orgID, pageID, by string) (Page, error) {
-	var p Page
-	err := e.DB.Write(ctx, func(tx *db.Tx) error {
-		if _, err := GetPage(ctx, tx, orgID, pageID); err != nil {
-			return err
-		}
-		var err error
-		p, err = e.acknowledge(ctx, tx, pageID, by)
-		return err
-	})
-	return p, err
-}
-
-// AcknowledgeTx is AcknowledgePage inside the caller's transaction, for a
-// service that records more in the same change.
+// AcknowledgeTx takes a page of orgID on behalf of a signed-in person (the
+// war room's Acknowledge button) inside the caller's transaction, which
+// has checked they may.
 func (e *Escalator) AcknowledgeTx(ctx context.Context, tx *db.Tx, orgID, pageID, by string) (Page, error) {
 	if _, err := GetPage(ctx, tx, orgID, pageID); err != nil {
 		return Page{}, err

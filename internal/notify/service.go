@@ -8,6 +8,7 @@ import (
 	"github.com/warroom/warroom/internal/audit"
 	"github.com/warroom/warroom/internal/db"
 	"github.com/warroom/warroom/internal/errs"
+	"github.com/warroom/warroom/internal/incident"
 )
 
 // Service is what people do with notifications, with the rules: anyone
@@ -37,20 +38,43 @@ func (s *Service) Pages(ctx context.Context, incidentID string) ([]Page, error) 
 	return out, err
 }
 
-// AcknowledgePage acknowledges a page of an incident the caller may change.
-func (s *Service) AcknowledgePage(ctx context.Context, pageID string) (Page, error) {
-	a := actor.From(ctx)
-	if !a.Role.CanWrite() {
-		return Page{}, errs.Forbiddenf("your role (%s) cannot acknowledge pages", a.Role)
-	}
+// IncidentPages lists the pages of an incident the caller may see, under
+// the same need-to-know as the incident itself (a read of a restricted one
+// is audited).
+func (s *Service) IncidentPages(ctx context.Context, ref string) ([]Page, error) {
+	var out []Page
+	err := incident.ReadVisible(ctx, s.DB, s.Now(), ref, "pages", func(tx *db.Tx, i incident.Incident) (err error) {
+		out, err = ListPages(ctx, tx, actor.From(ctx).OrgID, i.ID)
+		return err
+	})
+	return out, err
+}
+
+// AcknowledgePage acknowledges a page of incident ref for a person who may
+// change the incident. The need-to-know check, the page's belonging to the
+// incident and the acknowledgement are one transaction, so a roster change
+// cannot slip between them.
+func (s *Service) AcknowledgePage(ctx context.Context, ref, pageID string) (Page, error) {
 	if s.Escalator == nil {
 		return Page{}, errs.E(errs.Internal, "paging is not running on this server")
 	}
-	by := a.Name
-	if by == "" {
-		by = a.Email
-	}
-	return s.Escalator.AcknowledgePage(ctx, a.OrgID, pageID, by)
+	var p Page
+	err := incident.WriteChangeable(ctx, s.DB, ref, func(tx *db.Tx, a *actor.Actor, i incident.Incident) error {
+		pg, err := GetPage(ctx, tx, a.OrgID, pageID)
+		if err != nil {
+			return err
+		}
+		if pg.IncidentID != i.ID {
+			return errs.NotFoundf("no page %s on %s", pageID, i.Ref)
+		}
+		by := a.Name
+		if by == "" {
+			by = a.Email
+		}
+		p, err = s.Escalator.AcknowledgeTx(ctx, tx, a.OrgID, pageID, by)
+		return err
+	})
+	return p, err
 }
 
 // AcknowledgeToken acknowledges through the link in a notification; the

@@ -78,23 +78,10 @@ func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, v *view) 
 // acknowledgePage is the war room's Acknowledge button.
 func (s *Server) acknowledgePage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ref := r.PathValue("ref")
-	inc, err := s.Incidents.Get(r.Context(), ref) // need-to-know first
-	if err != nil {
+	if _, err := s.Notify.AcknowledgePage(r.Context(), ref, r.PathValue("id")); err != nil {
 		return err
 	}
-	pages, err := s.Notify.Pages(r.Context(), inc.ID)
-	if err != nil {
-		return err
-	}
-	for _, p := range pages {
-		if p.ID == r.PathValue("id") {
-			if _, err := s.Notify.AcknowledgePage(r.Context(), p.ID); err != nil {
-				return err
-			}
-			return redirect(w, r, "/incidents/"+inc.Ref+"#paging", "acknowledged")
-		}
-	}
-	return errs.NotFoundf("no such page on %s", inc.Ref)
+	return redirect(w, r, "/incidents/"+ref+"#paging", "acknowledged")
 }
 
 type ackPage struct {
