@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 const obligationsFacts = `organisation:
@@ -207,9 +209,8 @@ func TestObligationsSameThroughCLIAndAPI(t *testing.T) {
 			}
 			for i := range offline.Obligations {
 				a, b := offline.Obligations[i], online.Obligations[i]
-				if a.Rule != b.Rule || a.Status != b.Status || a.Due != b.Due || a.Explanation != b.Explanation ||
-					!slices.Equal(a.Citations, b.Citations) || len(a.Stages) != len(b.Stages) {
-					t.Errorf("obligation %d differs:\nCLI %+v\nAPI %+v", i, a, b)
+				if d := cmp.Diff(a, b); d != "" {
+					t.Errorf("obligation %d differs (-CLI +API):\n%s", i, d)
 				}
 			}
 			// Bad facts are refused before they reach the server, with the field.

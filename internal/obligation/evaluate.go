@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -194,14 +195,23 @@ func judgement(r *Rule) string {
 	return " Applies only if: " + strings.Join(r.Applies.Judgement, "; ") + "."
 }
 
+// zones memoises time.LoadLocation, which reads the zone database on every
+// call: an evaluation needs some sixty deadlines' zones, on every war-room
+// refresh and reminder tick. Locations never change, so keeping them is safe.
+var zones sync.Map // name -> *time.Location
+
 func zone(name string) (*time.Location, error) {
 	if name == "" {
 		return time.UTC, nil
+	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("load time zone %s: %w", name, err)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
 

@@ -334,7 +334,10 @@ func TestEvaluateCases(t *testing.T) {
 			if tc.now != "" {
 				now = tc.now
 			}
-			at, _ := time.Parse(time.RFC3339, now)
+			at, err := time.Parse(time.RFC3339, now)
+			if err != nil {
+				t.Fatalf("case now: %v", err)
+			}
 			obs, err := Evaluate(&Catalogue{Rules: []Rule{*r}}, tc.facts, at)
 			if err != nil {
 				t.Fatal(err)

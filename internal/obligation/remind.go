@@ -213,7 +213,7 @@ func (r *Reminders) enqueue(ctx context.Context, tx *db.Tx, fr factsRow, b incid
 	if th >= 100 {
 		subject = fmt.Sprintf("[%s] Notification deadline passed: %s", b.Ref, o.Recipient)
 	} else {
-		subject = fmt.Sprintf("[%s] Notification due in %s: %s", b.Ref, roughly(o.due.Sub(now)), o.Recipient)
+		subject = fmt.Sprintf("[%s] Notification due in %s: %s", b.Ref, incident.HumanDuration(o.due.Sub(now).Round(time.Minute)), o.Recipient)
 	}
 	text := fmt.Sprintf("%d%% of the time for this notification has passed.\n\nRule: %s\nRecipient: %s\nDue: %s\n\n%s\n\n"+
 		"Mark it submitted (with the reference and the proof) or not required (with the rationale) to stop these reminders.\nNot legal advice.",
@@ -255,17 +255,4 @@ func (r *Reminders) enqueue(ctx context.Context, tx *db.Tx, fr factsRow, b incid
 		}
 	}
 	return n, nil
-}
-
-// roughly writes a time left the way people say it: "2d 18h", "5h 20m".
-func roughly(d time.Duration) string {
-	d = d.Round(time.Minute)
-	days, h, m := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%dd %dh", days, h)
-	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
-	}
-	return fmt.Sprintf("%dm", m)
 }
