@@ -46,13 +46,18 @@ var Types = indicator.Types
 
 func typeList() string { return indicator.TypeList() }
 
-// Value functions, from internal/indicator.
-var (
-	Normalize = indicator.Normalize
-	Detect    = indicator.Detect
-	Refang    = indicator.Refang
-	Extract   = indicator.Extract
-)
+// Normalize validates value as type t and returns its canonical form
+// (internal/indicator).
+func Normalize(t Type, value string) (string, error) { return indicator.Normalize(t, value) }
+
+// Detect guesses the type of a value (internal/indicator).
+func Detect(value string) (Type, bool) { return indicator.Detect(value) }
+
+// Refang undoes the usual defanging (internal/indicator).
+func Refang(s string) string { return indicator.Refang(s) }
+
+// Extract finds the indicators in text (internal/indicator).
+func Extract(text string) []Candidate { return indicator.Extract(text) }
 
 // Candidate is a value found in text, for review before it is added.
 type Candidate = indicator.Candidate
@@ -124,14 +129,6 @@ type Filter struct {
 	Query   string // matches value, source, note and tags
 	Limit   int    // 1..500, default 50
 	Cursor  string // from a previous page's NextCursor
-}
-
-// Correlation is an indicator of one incident also recorded in others.
-type Correlation struct {
-	ID     string   `json:"id"`
-	Type   Type     `json:"type"`
-	Value  string   `json:"value"`
-	SeenIn []string `json:"seen_in"`
 }
 
 // Limits on the free-text fields.

@@ -37,9 +37,6 @@ type Obligation struct {
 // DueTime is the due instant (zero when there is none).
 func (o Obligation) DueTime() time.Time { return o.due }
 
-// StartTime is when the obligation's clock started (zero when it has not).
-func (o Obligation) StartTime() time.Time { return o.start }
-
 // StageResult is one report of a staged obligation.
 type StageResult struct {
 	Name string `json:"name"`

@@ -38,12 +38,11 @@ type Hit struct {
 // Stats counts what a sweep covered; safe to read while it runs (the
 // progress bar does).
 type Stats struct {
-	Files     atomic.Int64 // files finished
-	Bytes     atomic.Int64 // bytes read (compressed size for .gz)
-	Hits      atomic.Int64
-	Errors    atomic.Int64 // files that could not be read
-	Skipped   atomic.Int64 // special files, binary content, links not followed
-	Scanned   atomic.Int64 // content bytes scanned (decompressed)
-	Hashed    atomic.Int64 // bytes hashed
-	Completed atomic.Bool  // set when the sweep ran to its end
+	Files   atomic.Int64 // files finished
+	Bytes   atomic.Int64 // bytes read (compressed size for .gz)
+	Hits    atomic.Int64
+	Errors  atomic.Int64 // files that could not be read
+	Skipped atomic.Int64 // special files, binary content, links not followed
+	Scanned atomic.Int64 // content bytes scanned (decompressed)
+	Hashed  atomic.Int64 // bytes hashed
 }

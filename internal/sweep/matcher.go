@@ -137,10 +137,6 @@ func (m *Matcher) Len() int { return len(m.inds) }
 // Indicator returns the compiled (normalised) indicator i of a Match.
 func (m *Matcher) Indicator(i int) Indicator { return m.inds[i] }
 
-// HashTypes reports which content hashes the set needs (md5, sha1,
-// sha256, sha512), so a file sweep computes only those.
-func (m *Matcher) HashTypes() map[indicator.Type]bool { return m.hashes }
-
 func newLiteral(id int32, p Indicator, opt Options) literal {
 	v := p.Value
 	if p.Type == indicator.URL {
