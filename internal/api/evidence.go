@@ -1,13 +1,9 @@
 package api
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -132,11 +128,7 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// downloadEvidence sends a stored file. It is always an attachment of type
-// application/octet-stream, whatever the uploader declared: evidence is
-// often hostile (HTML, scripts) and must never render in a browser. The
-// recorded SHA-256 goes in Repr-Digest (RFC 9530) so the client can check
-// what it received.
+// downloadEvidence sends a stored file (evidence.Send says how).
 func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error {
 	// A download writes to the chain of custody, and the API takes the
 	// browser's session cookie on GETs: without this, a link on another
@@ -151,19 +143,7 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	defer f.Close()
-	sum, _ := hex.DecodeString(e.SHA256)
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": evidence.DownloadName(e)}))
-	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
-	h.Set("X-Warroom-Sha256", e.SHA256)
-	if fi, err := f.Stat(); err == nil {
-		h.Set("Content-Length", strconv.FormatInt(fi.Size(), 10))
-	}
-	w.WriteHeader(http.StatusOK)
-	// Once the status is sent an error cannot be reported: a short body
-	// fails the client's length and digest checks instead.
-	_, _ = io.Copy(w, f)
+	evidence.Send(w, e, f)
 	return nil
 }
 

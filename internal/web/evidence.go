@@ -1,8 +1,6 @@
 package web
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
@@ -216,17 +214,7 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request, v *vie
 		return s.custodyRejected(w, r, v, err)
 	}
 	defer file.Close()
-	sum, _ := hex.DecodeString(e.SHA256)
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": evidence.DownloadName(e)}))
-	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
-	h.Set("Content-Security-Policy", "sandbox")
-	if fi, err := file.Stat(); err == nil {
-		h.Set("Content-Length", strconv.FormatInt(fi.Size(), 10))
-	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.Copy(w, file)
+	evidence.Send(w, e, file)
 	return nil
 }
 

@@ -327,8 +327,9 @@ func TestEvidencePages(t *testing.T) {
 				t.Fatalf("download: %d, %d bytes", r.status, len(r.body))
 			}
 			if ct, cd := r.header.Get("Content-Type"), r.header.Get("Content-Disposition"); ct != "application/octet-stream" ||
-				cd != `attachment; filename=EV-3-invoice.exe` {
-				t.Errorf("headers: %q %q", ct, cd)
+				cd != `attachment; filename=EV-3-invoice.exe` || r.header.Get("Content-Security-Policy") != "sandbox" ||
+				r.header.Get("X-Warroom-Sha256") != hex.EncodeToString(sum[:]) {
+				t.Errorf("headers: %q %q %v", ct, cd, r.header)
 			}
 			h, err := s.locker.History(s.ctx("admin"), ref, "EV-3")
 			if err != nil || len(h) != 2 || h[1].Action != "accessed" || h[1].Reason != "sandbox detonation" || h[1].Via != "download" {
