@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ func jsonError(err error) error {
 		if name == "" {
 			return errs.Invalidf("the request body must be a JSON object, not %s", typ.Value)
 		}
-		return field(name, "must be %s, not %s", jsonType(typ.Type.String()), typ.Value)
+		return field(name, "must be %s, not %s", jsonType(typ.Type), typ.Value)
 	case errors.As(err, &perr):
 		return field("body", "%q is not an RFC 3339 time like 2026-11-26T09:00:00Z", strings.Trim(perr.Value, `"`))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -73,20 +74,30 @@ func jsonError(err error) error {
 	return errs.Invalidf("the request body could not be decoded: %s", err.Error())
 }
 
-func jsonType(goType string) string {
-	switch {
-	case strings.Contains(goType, "[]"):
-		return "an array"
-	case strings.Contains(goType, "int"):
-		return "an integer"
-	case strings.Contains(goType, "bool"):
-		return "true or false"
-	case strings.Contains(goType, "Time"):
-		return "an RFC 3339 time"
-	case strings.Contains(goType, "string"), strings.Contains(goType, "incident."), strings.Contains(goType, "contact."), strings.Contains(goType, "ioc."):
-		return "a string"
+// jsonType names what JSON a Go type takes, by its kind: any enum type
+// of string or int underneath reads right without a case of its own.
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	return "a " + goType
+	if t == reflect.TypeFor[time.Time]() {
+		return "an RFC 3339 time"
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "a " + t.String()
 }
 
 // query reads typed query parameters, collecting every problem.
