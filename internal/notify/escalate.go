@@ -79,7 +79,7 @@ func (e *Escalator) log() *slog.Logger {
 	if e.Log == nil {
 		return slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return e.Log.With("component", "escalation")
+	return e.Log // cmd/warroom names the component
 }
 
 func (e *Escalator) emit(ctx context.Context, tx *db.Tx, ev Event) error {

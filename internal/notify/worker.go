@@ -74,7 +74,7 @@ func (w *Worker) log() *slog.Logger {
 	if w.Log == nil {
 		return slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return w.Log.With("component", "notify")
+	return w.Log // cmd/warroom names the component
 }
 
 // RunOnce claims the messages that are due, delivers them and records each
